@@ -1,0 +1,63 @@
+using System.Diagnostics;
+
+namespace Correlation.Context;
+
+/// <summary>
+/// The one view of baggage that every adapter and propagator reads: OpenTelemetry's <c>Baggage.Current</c> merged with
+/// <see cref="Activity.Baggage"/> of the span and its ancestors. When both hold a key, OpenTelemetry's
+/// <c>Baggage.Current</c> wins: it is the value the application set explicitly through the baggage API, and the value an
+/// OpenTelemetry propagator would send downstream. Within the Activity chain the innermost span's value wins.
+/// </summary>
+public static class TraceBaggage
+{
+    /// <summary>Gets a baggage item of the current context, or <see langword="null"/> when absent.</summary>
+    /// <param name="key">The baggage key.</param>
+    /// <returns>The value, or <see langword="null"/>.</returns>
+    public static string? GetItem(string key) => GetItem(Activity.Current, key);
+
+    /// <summary>Gets a baggage item as seen from <paramref name="activity"/>, or <see langword="null"/> when absent.</summary>
+    /// <param name="activity">The activity whose chain is searched after OpenTelemetry's baggage, or <see langword="null"/>.</param>
+    /// <param name="key">The baggage key.</param>
+    /// <returns>The value, or <see langword="null"/>.</returns>
+    public static string? GetItem(Activity? activity, string key)
+    {
+        var value = OpenTelemetry.Baggage.Current.GetBaggage(key);
+        if (value is not null || activity is null)
+        {
+            return value;
+        }
+
+        // Allocation-free when no span in the chain has baggage; otherwise the runtime enumerates the chain through an
+        // iterator (one small allocation per lookup): the runtime offers no allocation-free baggage lookup.
+        return activity.GetBaggageItem(key);
+    }
+
+    /// <summary>All baggage items visible from <paramref name="activity"/>, merged as described on <see cref="TraceBaggage"/>. Allocates.</summary>
+    /// <param name="activity">The activity, or <see langword="null"/> for OpenTelemetry's baggage alone.</param>
+    /// <returns>The items, OpenTelemetry's first, each key once.</returns>
+    public static IReadOnlyList<KeyValuePair<string, string>> GetAll(Activity? activity)
+    {
+        var result = new List<KeyValuePair<string, string>>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pair in OpenTelemetry.Baggage.Current.GetBaggage())
+        {
+            if (seen.Add(pair.Key))
+            {
+                result.Add(pair);
+            }
+        }
+
+        if (activity is not null)
+        {
+            foreach (var pair in activity.Baggage)
+            {
+                if (pair.Value is not null && seen.Add(pair.Key))
+                {
+                    result.Add(new KeyValuePair<string, string>(pair.Key, pair.Value));
+                }
+            }
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,15 @@
+namespace Correlation.Trace;
+
+/// <summary>
+/// The resource the log adapters write when the user gave none: the running tracer provider's
+/// (set by the SDK when a provider is built, so logs and spans agree), else <see cref="Resource.Default"/>.
+/// </summary>
+internal static class ActiveResource
+{
+    private static volatile Resource? s_provider;
+
+    public static Resource Current => s_provider ?? Resource.Default;
+
+    /// <summary>Called by the tracing SDK when a provider is built (and with null when it shuts down).</summary>
+    public static void SetFromProvider(Resource? resource) => s_provider = resource;
+}

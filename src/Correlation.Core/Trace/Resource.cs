@@ -1,0 +1,69 @@
+using System.Globalization;
+
+namespace Correlation.Trace;
+
+/// <summary>
+/// The immutable set of attributes that describe the entity producing telemetry (<c>service.name</c>,
+/// <c>service.version</c>, <c>deployment.environment.name</c>, ...). Build one with <see cref="ResourceBuilder"/>;
+/// <see cref="Default"/> is what the environment (<c>OTEL_SERVICE_NAME</c>, <c>OTEL_RESOURCE_ATTRIBUTES</c>) says.
+/// </summary>
+public sealed class Resource
+{
+    /// <summary>The attribute key of the logical service name.</summary>
+    public const string ServiceNameKey = "service.name";
+
+    /// <summary>The attribute key of the service version.</summary>
+    public const string ServiceVersionKey = "service.version";
+
+    /// <summary>The attribute key of the deployment environment.</summary>
+    public const string DeploymentEnvironmentKey = "deployment.environment.name";
+
+    private static Resource? s_default;
+
+    private readonly Dictionary<string, object> _byKey;
+
+    internal Resource(IEnumerable<KeyValuePair<string, object>> attributes)
+    {
+        _byKey = new Dictionary<string, object>(StringComparer.Ordinal);
+        var ordered = new List<KeyValuePair<string, object>>();
+        foreach (var pair in attributes)
+        {
+            if (_byKey.TryAdd(pair.Key, pair.Value))
+            {
+                ordered.Add(pair);
+            }
+        }
+
+        Attributes = ordered.AsReadOnly();
+    }
+
+    /// <summary>
+    /// The resource described by the environment alone, with <c>service.name</c> defaulting to
+    /// <c>unknown_service:&lt;process name&gt;</c>. Read once, on first use.
+    /// </summary>
+    public static Resource Default => s_default ??= new ResourceBuilder().Build();
+
+    /// <summary>The attributes, in the order they were added (code first, then the environment).</summary>
+    public IReadOnlyList<KeyValuePair<string, object>> Attributes { get; }
+
+    /// <summary>The value of <c>service.name</c>; never empty.</summary>
+    public string ServiceName => GetString(ServiceNameKey) ?? ResourceBuilder.DefaultServiceName;
+
+    /// <summary>Gets an attribute's value, or <see langword="null"/> when the resource does not have it.</summary>
+    /// <param name="key">The attribute key, for example <c>service.version</c>.</param>
+    public object? GetAttribute(string key) => _byKey.TryGetValue(key, out var value) ? value : null;
+
+    /// <summary>Gets an attribute's value as text (invariant culture), or <see langword="null"/> when absent.</summary>
+    /// <param name="key">The attribute key, for example <c>service.version</c>.</param>
+    public string? GetString(string key) => GetAttribute(key) switch
+    {
+        null => null,
+        string s => s,
+        bool b => b ? "true" : "false",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        System.Collections.IEnumerable e => string.Join(",", e.Cast<object?>().Select(o => Convert.ToString(o, CultureInfo.InvariantCulture))),
+        var other => other.ToString(),
+    };
+
+    internal static void ResetDefaultForTests() => s_default = null;
+}
