@@ -1,0 +1,20 @@
+namespace Correlation.Demo;
+
+/// <summary>The demo's exit codes.</summary>
+internal static class DemoExitCodes
+{
+    /// <summary>The scenario ran.</summary>
+    public const int Success = 0;
+
+    /// <summary>Something unexpected failed.</summary>
+    public const int Failed = 1;
+
+    /// <summary>The command line was wrong.</summary>
+    public const int Usage = 2;
+
+    /// <summary>A port the demo needs is taken.</summary>
+    public const int PortInUse = 3;
+
+    /// <summary>The backend (the Aspire Dashboard, or the OTLP endpoint given) could not be started or reached.</summary>
+    public const int BackendUnavailable = 4;
+}
