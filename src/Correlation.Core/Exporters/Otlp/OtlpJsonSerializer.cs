@@ -80,7 +80,7 @@ internal sealed class OtlpJsonSerializer : IDisposable
         foreach (var scope in batch.Scopes)
         {
             w.WriteStartObject();
-            WriteScope(w, scope);
+            WriteScope(w, scope, batch.TagsOf(scope));
             w.WriteStartArray(Spans);
             foreach (var activity in batch.SpansOf(scope))
             {
@@ -98,7 +98,7 @@ internal sealed class OtlpJsonSerializer : IDisposable
         w.Flush();
     }
 
-    private static void WriteScope(Utf8JsonWriter w, ActivitySource scope)
+    private static void WriteScope(Utf8JsonWriter w, ActivitySource scope, KeyValuePair<string, object?>[] tags)
     {
         w.WriteStartObject(Scope);
         w.WriteString(Name, scope.Name);
@@ -107,7 +107,7 @@ internal sealed class OtlpJsonSerializer : IDisposable
             w.WriteString(Version, scope.Version);
         }
 
-        if (scope.Tags is { } tags)
+        if (tags.Length > 0)
         {
             w.WriteStartArray(Attributes);
             foreach (var tag in tags)

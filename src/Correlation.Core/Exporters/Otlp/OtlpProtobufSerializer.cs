@@ -86,7 +86,7 @@ internal static class OtlpProtobufSerializer
         foreach (var scope in batch.Scopes)
         {
             var scopeSpans = BeginMessage(buffer, ResourceSpansScopeSpans);
-            WriteScope(buffer, scope);
+            WriteScope(buffer, scope, batch.TagsOf(scope));
             foreach (var activity in batch.SpansOf(scope))
             {
                 WriteSpan(buffer, activity, limits);
@@ -98,7 +98,7 @@ internal static class OtlpProtobufSerializer
         EndMessage(buffer, resourceSpans);
     }
 
-    private static void WriteScope(OtlpBuffer buffer, ActivitySource scope)
+    private static void WriteScope(OtlpBuffer buffer, ActivitySource scope, KeyValuePair<string, object?>[] tags)
     {
         var message = BeginMessage(buffer, ScopeSpansScope);
         WriteStringField(buffer, ScopeName, scope.Name);
@@ -107,12 +107,9 @@ internal static class OtlpProtobufSerializer
             WriteStringField(buffer, ScopeVersion, scope.Version);
         }
 
-        if (scope.Tags is { } tags)
+        foreach (var tag in tags)
         {
-            foreach (var tag in tags)
-            {
-                WriteKeyValue(buffer, ScopeAttributes, tag.Key, tag.Value);
-            }
+            WriteKeyValue(buffer, ScopeAttributes, tag.Key, tag.Value);
         }
 
         EndMessage(buffer, message);

@@ -8,7 +8,7 @@ namespace Correlation.Exporters.Otlp;
 /// </summary>
 internal sealed class OtlpScopeBatch
 {
-    private readonly Dictionary<ActivitySource, List<Activity>> _byScope = new();
+    private readonly Dictionary<ActivitySource, Entry> _byScope = new();
     private readonly List<ActivitySource> _scopes = new();
 
     /// <summary>The scopes present in this batch, in first-seen order.</summary>
@@ -20,7 +20,10 @@ internal sealed class OtlpScopeBatch
     /// <summary>Spans in the batch.</summary>
     public int SpanCount { get; private set; }
 
-    public List<Activity> SpansOf(ActivitySource scope) => _byScope[scope];
+    public List<Activity> SpansOf(ActivitySource scope) => _byScope[scope].Spans;
+
+    /// <summary>The scope's attributes (<see cref="ActivitySource.Tags"/>), copied once per source.</summary>
+    public KeyValuePair<string, object?>[] TagsOf(ActivitySource scope) => _byScope[scope].Tags;
 
     public void Fill(ReadOnlySpan<Activity> batch)
     {
@@ -34,11 +37,13 @@ internal sealed class OtlpScopeBatch
             }
 
             var source = activity.Source;
-            if (!_byScope.TryGetValue(source, out var list))
+            if (!_byScope.TryGetValue(source, out var entry))
             {
-                list = new List<Activity>();
-                _byScope.Add(source, list);
+                entry = new Entry(source.Tags is { } tags ? tags.ToArray() : Array.Empty<KeyValuePair<string, object?>>());
+                _byScope.Add(source, entry);
             }
+
+            var list = entry.Spans;
 
             if (list.Count == 0)
             {
@@ -54,7 +59,7 @@ internal sealed class OtlpScopeBatch
     {
         foreach (var scope in _scopes)
         {
-            _byScope[scope].Clear();
+            _byScope[scope].Spans.Clear();
         }
 
         _scopes.Clear();
@@ -66,5 +71,12 @@ internal sealed class OtlpScopeBatch
         {
             _byScope.Clear();
         }
+    }
+
+    private sealed class Entry(KeyValuePair<string, object?>[] tags)
+    {
+        public List<Activity> Spans { get; } = new();
+
+        public KeyValuePair<string, object?>[] Tags { get; } = tags;
     }
 }
