@@ -176,8 +176,8 @@ public sealed class TracerProvider : IDisposable
                     options.Parent.TraceId != default && (options.Parent.TraceFlags & ActivityTraceFlags.Recorded) != 0
                         ? ActivitySamplingResult.AllDataAndRecorded
                         : ActivitySamplingResult.PropagationData;
-            case TraceIdRatioSampler or ParentBasedSampler:
-                // Ours do not throw: no guard needed.
+            case TraceIdRatioSampler:
+                // It cannot throw: no guard needed. A ParentBasedSampler may hold user samplers, so it is guarded.
                 return sampler.ShouldSample;
             default:
                 return SampleGuarded;
