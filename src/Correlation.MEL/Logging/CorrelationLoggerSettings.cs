@@ -1,0 +1,77 @@
+using System.Diagnostics.Metrics;
+using Correlation.Context;
+
+namespace Correlation.Logging;
+
+/// <summary>The compiled, immutable form of <see cref="TraceCorrelationLoggerOptions"/> one logger factory uses.</summary>
+internal sealed class CorrelationLoggerSettings
+{
+    /// <summary>The meter whose <c>correlation.logs.dropped</c> counter counts dropped records.</summary>
+    internal const string MeterName = "Correlation.MEL";
+
+    private static readonly Meter s_meter = new(MeterName);
+    private static readonly Counter<long> s_dropped = s_meter.CreateCounter<long>(
+        "correlation.logs.dropped", unit: "{record}", description: "Log records dropped because their trace was not sampled.");
+
+    private long _dropped;
+
+    public CorrelationLoggerSettings(TraceCorrelationLoggerOptions options)
+    {
+        FieldSet = TraceFieldSet.Create(options.Context.Clone());
+        var fields = FieldSet.Fields;
+        if (fields.Count > 64)
+        {
+            throw new ArgumentException($"At most 64 correlation fields are supported; {fields.Count} are configured.", nameof(options));
+        }
+
+        Names = new string[fields.Count];
+        VolatileIndexes = new int[fields.Count];
+        var volatileCount = 0;
+        for (var i = 0; i < fields.Count; i++)
+        {
+            Names[i] = fields[i].Name;
+            if (fields[i].IsFixedPerSpan)
+            {
+                VolatileIndexes[i] = -1;
+            }
+            else
+            {
+                VolatileIndexes[i] = volatileCount++;
+                if (fields[i].Kind is TraceFieldKind.Baggage or TraceFieldKind.Resource)
+                {
+                    HasFieldsOutsideSpan = true;
+                }
+            }
+        }
+
+        VolatileCount = volatileCount;
+        HasFieldsOutsideSpan |= FieldSet.WriteEmptyWhenMissing && fields.Count > 0;
+        DropUnsampledTraces = options.DropUnsampledTraces;
+    }
+
+    public TraceFieldSet FieldSet { get; }
+
+    /// <summary>The field names, by field index.</summary>
+    public string[] Names { get; }
+
+    /// <summary>
+    /// For each field, -1 when its value is fixed for the life of a span (read when a provider asks), else its slot in
+    /// the values a record captures when it is logged (baggage, flags, tracestate and resource can change).
+    /// </summary>
+    public int[] VolatileIndexes { get; }
+
+    public int VolatileCount { get; }
+
+    /// <summary>Whether a record outside any span can still get a field (baggage, resource, or empty values).</summary>
+    public bool HasFieldsOutsideSpan { get; }
+
+    public bool DropUnsampledTraces { get; }
+
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    public void CountDropped()
+    {
+        Interlocked.Increment(ref _dropped);
+        s_dropped.Add(1);
+    }
+}

@@ -1,0 +1,185 @@
+using Correlation.Context;
+using Correlation.MEL.Tests.Support;
+using Microsoft.Extensions.Logging;
+using Serilog;
+using Serilog.Events;
+
+namespace Correlation.MEL.Tests.Logging;
+
+/// <summary>Records written through MEL into Serilog's MEL provider (Serilog.Extensions.Logging).</summary>
+public class SerilogProviderTests
+{
+    private static (ILoggerFactory Factory, CollectingSerilogSink Sink) Create(bool correlationFirst, Action<Correlation.Logging.TraceCorrelationLoggerOptions>? configure = null, Action<ILoggingBuilder>? more = null)
+    {
+        var sink = new CollectingSerilogSink();
+        var serilog = new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(sink).CreateLogger();
+        var factory = LoggerFactory.Create(builder =>
+        {
+            if (correlationFirst)
+            {
+                builder.AddTraceCorrelation(configure);
+            }
+
+            builder.AddSerilog(serilog, dispose: true);
+            if (!correlationFirst)
+            {
+                builder.AddTraceCorrelation(configure);
+            }
+
+            more?.Invoke(builder);
+        });
+        return (factory, sink);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Extension_method_record_carries_trace_and_span_id_whatever_the_registration_order(bool correlationFirst)
+    {
+        var (factory, sink) = Create(correlationFirst);
+        using (factory)
+        using (var span = TestSpan.Start())
+        {
+            factory.CreateLogger("Test").LogInformation("Hello {Name}", "world");
+            var logEvent = Assert.Single(sink.Events);
+            Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(logEvent, "trace_id"));
+            Assert.Equal(span.SpanId(), CollectingSerilogSink.Scalar(logEvent, "span_id"));
+            Assert.Equal("world", CollectingSerilogSink.Scalar(logEvent, "Name"));
+            Assert.Equal("Hello {Name}", logEvent.MessageTemplate.Text);
+            Assert.Equal("Hello \"world\"", logEvent.RenderMessage(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Fact]
+    public void Source_generated_and_defined_messages_carry_the_fields_and_keep_their_own_properties()
+    {
+        var (factory, sink) = Create(false);
+        using (factory)
+        using (var span = TestSpan.Start())
+        {
+            var logger = factory.CreateLogger("Test");
+            AppLog.OrderPlaced(logger, "o-1", 3);
+            AppLog.Seven(logger, 1, 2, 3, 4, 5, 6, 7);
+            AppLog.OrderPlacedDefined(logger, "o-2", 4, null);
+
+            Assert.Equal(3, sink.Events.Count);
+            foreach (var logEvent in sink.Events)
+            {
+                Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(logEvent, "trace_id"));
+                Assert.Equal(span.SpanId(), CollectingSerilogSink.Scalar(logEvent, "span_id"));
+            }
+
+            var events = sink.Events.ToArray();
+            Assert.Equal("Order {OrderId} placed with {Items} items", events[0].MessageTemplate.Text);
+            Assert.Equal("o-1", CollectingSerilogSink.Scalar(events[0], "OrderId"));
+            Assert.Equal("3", CollectingSerilogSink.Scalar(events[0], "Items"));
+            Assert.Equal("7", CollectingSerilogSink.Scalar(events[1], "G"));
+            Assert.Equal("Seven {A} {B} {C} {D} {E} {F} {G}", events[1].MessageTemplate.Text);
+            Assert.Equal("o-2", CollectingSerilogSink.Scalar(events[2], "OrderId"));
+        }
+    }
+
+    [Fact]
+    public void Inside_a_scope_the_record_keeps_scope_properties_and_gets_the_fields()
+    {
+        var (factory, sink) = Create(true);
+        using (factory)
+        using (var span = TestSpan.Start())
+        {
+            var logger = factory.CreateLogger("Test");
+            using (logger.BeginScope(new Dictionary<string, object> { ["RequestPath"] = "/orders" }))
+            {
+                logger.LogWarning("In scope");
+            }
+
+            var logEvent = Assert.Single(sink.Events);
+            Assert.Equal("/orders", CollectingSerilogSink.Scalar(logEvent, "RequestPath"));
+            Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(logEvent, "trace_id"));
+        }
+    }
+
+    [Fact]
+    public void Outside_a_span_no_field_is_added_and_the_record_is_kept()
+    {
+        var (factory, sink) = Create(true);
+        using (factory)
+        {
+            Assert.Null(System.Diagnostics.Activity.Current);
+            factory.CreateLogger("Test").LogInformation("No span");
+            var logEvent = Assert.Single(sink.Events);
+            Assert.False(logEvent.Properties.ContainsKey("trace_id"));
+            Assert.Equal("No span", logEvent.RenderMessage(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Fact]
+    public void Calling_it_twice_adds_each_field_once_and_later_options_apply()
+    {
+        var (factory, sink) = Create(true, configure: null, more: builder => builder.AddTraceCorrelation(o => o.Context.Names[TraceFields.TraceId] = "traceId"));
+        using (factory)
+        using (var span = TestSpan.Start())
+        {
+            factory.CreateLogger("Test").LogInformation("Twice");
+            var logEvent = Assert.Single(sink.Events);
+            Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(logEvent, "traceId"));
+            Assert.False(logEvent.Properties.ContainsKey("trace_id"));
+            Assert.Equal(span.SpanId(), CollectingSerilogSink.Scalar(logEvent, "span_id"));
+        }
+    }
+
+    [Fact]
+    public void A_custom_profile_and_baggage_are_written_with_their_names()
+    {
+        var (factory, sink) = Create(false, o =>
+        {
+            o.Context.Profile = TraceFieldProfile.ElasticCommonSchema;
+            o.Context.Fields = TraceFields.TraceId | TraceFields.SpanId | TraceFields.TraceFlags;
+            o.Context.IncludeBaggage("tenant.id", "tenant");
+        });
+        using (factory)
+        using (var span = TestSpan.Start())
+        {
+            span.AddBaggage("tenant.id", "acme");
+            factory.CreateLogger("Test").LogInformation("Custom");
+            var logEvent = Assert.Single(sink.Events);
+            Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(logEvent, "trace.id"));
+            Assert.Equal(span.SpanId(), CollectingSerilogSink.Scalar(logEvent, "span.id"));
+            Assert.Equal("01", CollectingSerilogSink.Scalar(logEvent, "trace.flags"));
+            Assert.Equal("acme", CollectingSerilogSink.Scalar(logEvent, "tenant"));
+            Assert.False(logEvent.Properties.ContainsKey("trace_id"));
+        }
+    }
+
+    [Fact]
+    public void A_template_hole_with_a_field_name_keeps_the_callers_value_once()
+    {
+        var (factory, sink) = Create(false);
+        using (factory)
+        using (TestSpan.Start())
+        {
+#pragma warning disable CA1727 // the point: a hole named like a field
+            factory.CreateLogger("Test").LogInformation("Linked to {trace_id}", "caller-value");
+#pragma warning restore CA1727
+            var logEvent = Assert.Single(sink.Events);
+            Assert.Equal("caller-value", CollectingSerilogSink.Scalar(logEvent, "trace_id"));
+        }
+    }
+
+    [Fact]
+    public void Serilog_profile_coexists_with_activity_tracking_options()
+    {
+        var (factory, sink) = Create(false, o => o.Context.Profile = TraceFieldProfile.Serilog, builder =>
+            builder.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId));
+        using (factory)
+        using (var parent = TestSpan.Start("parent"))
+        using (var span = TestSpan.Start("child"))
+        {
+            factory.CreateLogger("Test").LogInformation("Both");
+            var logEvent = Assert.Single(sink.Events);
+            Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(logEvent, "TraceId"));
+            Assert.Equal(span.SpanId(), CollectingSerilogSink.Scalar(logEvent, "SpanId"));
+            Assert.Equal(parent.SpanId(), CollectingSerilogSink.Scalar(logEvent, "ParentId"));
+            Assert.Equal(LogEventLevel.Information, logEvent.Level);
+        }
+    }
+}

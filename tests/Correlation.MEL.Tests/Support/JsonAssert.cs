@@ -1,0 +1,30 @@
+using System.Text.Json;
+
+namespace Correlation.MEL.Tests.Support;
+
+internal static class JsonAssert
+{
+    /// <summary>Fails when any object in the document has the same property name twice.</summary>
+    public static void NoDuplicateKeys(JsonElement element)
+    {
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var property in element.EnumerateObject())
+            {
+                Assert.True(seen.Add(property.Name), $"Duplicate key '{property.Name}' in {element}");
+                NoDuplicateKeys(property.Value);
+            }
+        }
+        else if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray())
+            {
+                NoDuplicateKeys(item);
+            }
+        }
+    }
+
+    public static string? StateValue(JsonDocument line, string name)
+        => line.RootElement.TryGetProperty("State", out var state) && state.TryGetProperty(name, out var value) ? value.GetString() : null;
+}
