@@ -11,9 +11,14 @@ internal static class DemoTelemetry
     /// <summary>The name of the demo's <see cref="ActivitySource"/>.</summary>
     public const string SourceName = "Correlation.Demo";
 
-    /// <summary>The demo's spans: the edge, publishing, consuming and the payment attempts.</summary>
-    public static readonly ActivitySource Source = new(SourceName, "1.0.0");
+    /// <summary>The <c>messaging.system</c> of the in-process queue.</summary>
+    public const string MessagingSystem = "in-process";
+
+    // Declared before Source: creating the source calls the listeners, which may read this list.
 
     /// <summary>The sources whose spans the demo records: its own, ASP.NET Core's server spans and HttpClient's client spans.</summary>
     public static readonly string[] RecordedSources = [SourceName, "Microsoft.AspNetCore", "System.Net.Http"];
+
+    /// <summary>The demo's spans: the edge, publishing, consuming and the payment attempts.</summary>
+    public static readonly ActivitySource Source = new(SourceName, "1.0.0");
 }

@@ -1,6 +1,8 @@
 using NLogLogger = NLog.Logger;
 using System.Diagnostics;
 using System.Globalization;
+using Correlation.Propagation;
+using Correlation.Trace;
 
 namespace Correlation.Demo.Scenario;
 
@@ -19,32 +21,22 @@ internal sealed class FulfillmentWorker(OrderQueue queue, PaymentGateway gateway
     public async Task<int> ProcessBatchAsync(int maxMessages, CancellationToken cancellationToken)
     {
         var messages = await queue.ReceiveBatchAsync(maxMessages, cancellationToken).ConfigureAwait(false);
-        var contexts = new List<(ActivityContext Context, IReadOnlyList<KeyValuePair<string, string?>> Baggage)>(messages.Count);
-        var links = new List<ActivityLink>(messages.Count);
+        var headers = new List<IDictionary<string, byte[]>>(messages.Count);
         foreach (var message in messages)
         {
-            var extracted = MessageHeaders.Extract(message.Headers);
-            contexts.Add(extracted);
-            if (extracted.Context != default)
-            {
-                links.Add(new ActivityLink(extracted.Context));
-            }
+            headers.Add(message.Headers);
         }
 
         // A batch has one span of its own, a new trace, linked to every message it consumed:
         // https://opentelemetry.io/docs/specs/semconv/messaging/messaging-spans/#batch-receiving
-        using var batch = DemoTelemetry.Source.StartActivity(
-            ActivityKind.Consumer,
-            parentContext: default,
-            tags: [new("messaging.system", "in-process"), new("messaging.operation.type", "process"), new("messaging.destination.name", OrderQueue.Name), new("messaging.batch.message_count", messages.Count)],
-            links: links,
-            name: $"process {OrderQueue.Name}");
+        using var batch = MessagePropagation.StartConsumeBatch(
+            DemoTelemetry.Source, DemoTelemetry.MessagingSystem, OrderQueue.Name, headers, PropagationCarriers.ByteHeadersGetter);
         log.Info("Received a batch of {Count} orders from {Queue}", messages.Count, OrderQueue.Name);
 
         var paid = 0;
         for (var i = 0; i < messages.Count; i++)
         {
-            if (await ProcessOrderAsync(messages[i], contexts[i].Baggage, cancellationToken).ConfigureAwait(false))
+            if (await ProcessOrderAsync(messages[i], cancellationToken).ConfigureAwait(false))
             {
                 paid++;
             }
@@ -54,15 +46,12 @@ internal sealed class FulfillmentWorker(OrderQueue queue, PaymentGateway gateway
         return paid;
     }
 
-    private async Task<bool> ProcessOrderAsync(OrderMessage message, IReadOnlyList<KeyValuePair<string, string?>> baggage, CancellationToken cancellationToken)
+    private async Task<bool> ProcessOrderAsync(OrderMessage message, CancellationToken cancellationToken)
     {
         using var order = DemoTelemetry.Source.StartActivity("fulfil order", ActivityKind.Internal);
         order?.SetTag("order.id", message.OrderId);
         // The message's baggage applies to its own order, not to the whole batch.
-        foreach (var item in baggage)
-        {
-            order?.AddBaggage(item.Key, item.Value);
-        }
+        CorrelationPropagator.Baggage.Extract(message.Headers, PropagationCarriers.ByteHeadersGetter).Baggage.AddTo(order);
 
         log.Info("Charging {Amount} EUR for order {OrderId}", message.Amount.ToString("0.00", CultureInfo.InvariantCulture), message.OrderId);
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
@@ -78,8 +67,8 @@ internal sealed class FulfillmentWorker(OrderQueue queue, PaymentGateway gateway
             }
             catch (PaymentGatewayUnavailableException ex)
             {
-                payment?.AddException(ex);
-                payment?.SetStatus(ActivityStatusCode.Error, ex.Message);
+                // Correlation.Trace's RecordException: the OpenTelemetry "exception" event and status Error.
+                payment.RecordException(ex);
                 if (attempt < MaxAttempts)
                 {
                     log.Warn(ex, "Payment attempt {Attempt} for order {OrderId} failed ({Reason}), retrying", attempt, message.OrderId, ex.Message);

@@ -2,6 +2,7 @@ using SerilogLogger = Serilog.ILogger;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using Correlation.Propagation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -92,14 +93,11 @@ internal sealed class OrderService : IAsyncDisposable
             return Results.Conflict();
         }
 
-        using (var publish = DemoTelemetry.Source.StartActivity($"publish {OrderQueue.Name}", ActivityKind.Producer))
+        var headers = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        // Correlation.Propagation starts the producer span and writes traceparent, tracestate and baggage into the headers.
+        using (var publish = MessagePropagation.StartPublish(DemoTelemetry.Source, DemoTelemetry.MessagingSystem, OrderQueue.Name, headers))
         {
-            publish?.SetTag("messaging.system", "in-process");
-            publish?.SetTag("messaging.operation.type", "send");
-            publish?.SetTag("messaging.destination.name", OrderQueue.Name);
             publish?.SetTag("messaging.message.id", order.OrderId);
-            var headers = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-            MessageHeaders.Inject(publish, headers);
             queue.Enqueue(new OrderMessage(order.OrderId, order.Amount, headers));
             log.LogInformation("Published \"order placed\" for {OrderId} to {Queue}", order.OrderId, OrderQueue.Name);
         }

@@ -4,13 +4,15 @@ using SerilogCoreLogger = Serilog.Core.Logger;
 using SerilogConstants = Serilog.Core.Constants;
 using NLogFactory = NLog.LogFactory;
 using NLogLevel = NLog.LogLevel;
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Correlation.Demo.Logging;
+using Correlation.Propagation;
+using Correlation.Trace;
+using Correlation.Trace.Processing;
 using Microsoft.Extensions.Logging;
 using NLog;
 using NLog.Layouts;
-using OpenTelemetry.Exporter;
+using OtelOtlpExportProtocol = OpenTelemetry.Exporter.OtlpExportProtocol;
 using OpenTelemetry.Logs;
 using Serilog;
 using Serilog.Sinks.OpenTelemetry;
@@ -27,8 +29,8 @@ namespace Correlation.Demo.Scenario;
 /// </summary>
 internal sealed class TelemetryPipeline : IDisposable
 {
-    private readonly ConcurrentQueue<Activity> _spans = new();
-    private readonly ActivityListener _listener;
+    private readonly List<Activity> _spans = [];
+    private readonly TracerProvider _tracing;
     private readonly SerilogCoreLogger _serilog;
     private readonly NLogFactory _nlog;
     private readonly NLogOtlpTarget? _nlogOtlp;
@@ -41,15 +43,27 @@ internal sealed class TelemetryPipeline : IDisposable
     {
         _otlpEndpoint = otlpEndpoint;
 
-        _listener = new ActivityListener
+        // W3C trace context and baggage on every HttpClient request and ASP.NET Core request (Correlation.Propagation).
+        CorrelationPropagator.Install();
+
+        var tracing = TracerProvider.CreateBuilder()
+            .AddSource(DemoTelemetry.RecordedSources)
+            .SetSampler(new DemoSampler())
+            .ConfigureResource(resource => resource.AddService(DemoTelemetry.ServiceName))
+            .AddInMemoryExporter(_spans);
+        if (otlpEndpoint is not null)
         {
-            ShouldListenTo = static source => Array.IndexOf(DemoTelemetry.RecordedSources, source.Name) >= 0,
-            Sample = static (ref ActivityCreationOptions<ActivityContext> options) => ExportersOwnRequest(options.Source.Name, options.Parent)
-                ? ActivitySamplingResult.None
-                : ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = _spans.Enqueue,
-        };
-        ActivitySource.AddActivityListener(_listener);
+            // The brief's AddOtlpExporter(...) builder line is not on the otlp branch yet: the exporter and a batch
+            // processor, wired by hand, do the same.
+            var exporter = new Correlation.Exporters.Otlp.OtlpHttpExporter(new Correlation.Exporters.Otlp.OtlpExporterOptions
+            {
+                Endpoint = otlpEndpoint,
+                Protocol = Correlation.Exporters.Otlp.OtlpExportProtocol.HttpProtobuf,
+            });
+            tracing.AddProcessor(new BatchSpanProcessor(exporter, new BatchSpanProcessorOptions { ScheduledDelayMilliseconds = 200 }));
+        }
+
+        _tracing = tracing.Build();
 
         var serilog = new LoggerConfiguration()
             .MinimumLevel.Information()
@@ -123,6 +137,7 @@ internal sealed class TelemetryPipeline : IDisposable
     public void ConfigureOrderServiceLogging(ILoggingBuilder logging)
     {
         ArgumentNullException.ThrowIfNull(logging);
+        logging.AddTraceCorrelation(options => options.Context.IncludeBaggage(DemoFields.Tenant));
         logging.AddProvider(new MelCaptureProvider(Capture));
         if (_otlpEndpoint is not null)
         {
@@ -135,7 +150,7 @@ internal sealed class TelemetryPipeline : IDisposable
                 options.AddOtlpExporter(exporter =>
                 {
                     exporter.Endpoint = endpoint;
-                    exporter.Protocol = OtlpExportProtocol.HttpProtobuf;
+                    exporter.Protocol = OtelOtlpExportProtocol.HttpProtobuf;
                 });
             });
         }
@@ -151,10 +166,13 @@ internal sealed class TelemetryPipeline : IDisposable
             _serilog.Dispose();
             _nlog.Flush(TimeSpan.FromSeconds(10));
             _nlog.Shutdown();
-            _listener.Dispose();
+            _tracing.Shutdown(10_000);
         }
 
-        return [.. _spans];
+        lock (_spans)
+        {
+            return [.. _spans];
+        }
     }
 
     /// <inheritdoc/>
@@ -163,10 +181,6 @@ internal sealed class TelemetryPipeline : IDisposable
         Shutdown();
         _nlog.Dispose();
         _nlogOtlp?.Dispose();
+        _tracing.Dispose();
     }
-
-    // An exporter's own HTTP request (Serilog's OTLP sink, OpenTelemetry's log exporter, the span exporter) starts an
-    // HttpClient span with no parent; recording it would add a trace per export to the view and the backend.
-    private static bool ExportersOwnRequest(string source, ActivityContext parent) =>
-        source == "System.Net.Http" && parent == default;
 }
