@@ -6,6 +6,8 @@ using Correlation.Propagation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace Correlation.Demo.Scenario;
@@ -53,6 +55,8 @@ internal sealed class OrderService : IAsyncDisposable
 
         var app = builder.Build();
         OrderService? service = null;
+        app.UseRouting();
+        app.Use(NameServerSpan);
         app.MapPost("/orders", (OrderRequest order, ILogger<OrderService> log, CancellationToken ct) => service!.PlaceOrderAsync(order, queue, log, ct));
         app.MapGet("/inventory/{sku}", (string sku, int quantity, CancellationToken ct) => CheckInventoryAsync(sku, quantity, inventoryLog, ct));
 
@@ -79,6 +83,24 @@ internal sealed class OrderService : IAsyncDisposable
         _inventoryClient.Dispose();
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    // ASP.NET Core's own server span carries no semantic-convention tags (OpenTelemetry's instrumentation package adds
+    // them); the demo names it "POST /orders" and tags it itself, so the terminal and the backend show the route.
+    private static async Task NameServerSpan(HttpContext context, RequestDelegate next)
+    {
+        var span = context.Features.Get<IHttpActivityFeature>()?.Activity;
+        var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
+        if (span is not null)
+        {
+            span.DisplayName = route is null ? context.Request.Method : context.Request.Method + " " + route;
+            span.SetTag("http.request.method", context.Request.Method);
+            span.SetTag("url.path", context.Request.Path.Value);
+            span.SetTag("http.route", route);
+        }
+
+        await next(context).ConfigureAwait(false);
+        span?.SetTag("http.response.status_code", context.Response.StatusCode);
     }
 
     private async Task<IResult> PlaceOrderAsync(OrderRequest order, OrderQueue queue, ILogger log, CancellationToken cancellationToken)

@@ -1,10 +1,11 @@
 namespace Correlation.Demo.Terminal;
 
-/// <summary>One finished span as the terminal view draws it.</summary>
+/// <summary>One finished span as the terminal view draws it; <see cref="Kind"/> is "server", "client", "producer", "consumer" or null (internal).</summary>
 internal sealed record SpanView(
     string SpanId,
     string? ParentSpanId,
     string Name,
+    string? Kind,
     DateTime StartUtc,
     TimeSpan Duration,
     bool IsError,

@@ -60,6 +60,25 @@ internal static class TraceViewBuilder
         return (traces, unmatched);
     }
 
+    /// <summary>
+    /// The span's name as the view shows it: its display name, and for an HttpClient span (named "GET" by the
+    /// semantic conventions) the path it called too.
+    /// </summary>
+    /// <param name="activity">The span.</param>
+    /// <returns>The name.</returns>
+    public static string DisplayName(Activity activity)
+    {
+        ArgumentNullException.ThrowIfNull(activity);
+        if (activity.Kind == ActivityKind.Client
+            && activity.GetTagItem("url.full") is string url
+            && Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            return activity.DisplayName + " " + uri.AbsolutePath;
+        }
+
+        return activity.DisplayName;
+    }
+
     /// <summary>Turns a finished <see cref="Activity"/> into the view's span.</summary>
     /// <param name="activity">The span.</param>
     /// <returns>The view.</returns>
@@ -92,7 +111,8 @@ internal static class TraceViewBuilder
         return new SpanView(
             activity.SpanId.ToHexString(),
             parent,
-            activity.DisplayName,
+            DisplayName(activity),
+            activity.Kind == ActivityKind.Internal ? null : activity.Kind.ToString().ToLowerInvariant(),
             activity.StartTimeUtc,
             activity.Duration,
             activity.Status == ActivityStatusCode.Error,

@@ -103,7 +103,7 @@ internal static class WaterfallRenderer
         var nameWidth = NameColumnMin;
         foreach (var row in rows)
         {
-            nameWidth = Math.Max(nameWidth, row.Tree.Length + row.Span.Name.Length + 2);
+            nameWidth = Math.Max(nameWidth, row.Tree.Length + Label(row.Span).Length + 2);
         }
 
         nameWidth = Math.Min(nameWidth, NameColumnMax);
@@ -111,15 +111,21 @@ internal static class WaterfallRenderer
         foreach (var (tree, span, bodyPrefix) in rows)
         {
             var name = span.Name;
+            var kind = span.Kind is null ? string.Empty : " " + span.Kind;
             var room = nameWidth - 2 - tree.Length;
-            if (name.Length > room)
+            if (name.Length + kind.Length > room)
             {
-                name = room > 1 ? string.Concat(name.AsSpan(0, room - 1), "…") : "…";
+                kind = string.Empty;
+                if (name.Length > room)
+                {
+                    name = room > 1 ? string.Concat(name.AsSpan(0, room - 1), "…") : "…";
+                }
             }
 
             output.Append(painter.Paint(tree, Dim))
                 .Append(painter.Paint(name, span.IsError ? Bold + Red : Bold))
-                .Append(' ', nameWidth - tree.Length - name.Length)
+                .Append(painter.Paint(kind, Dim))
+                .Append(' ', nameWidth - tree.Length - name.Length - kind.Length)
                 .Append(painter.Paint(Bar(span, start, total), span.IsError ? Red : Cyan))
                 .Append(' ')
                 .Append(FormatDuration(span.Duration).PadLeft(9));
@@ -242,6 +248,8 @@ internal static class WaterfallRenderer
             Walk(kids[i], childPrefix + (last ? "└─ " : "├─ "), childPrefix + (last ? "   " : "│  "), children, rows);
         }
     }
+
+    private static string Label(SpanView span) => span.Kind is null ? span.Name : span.Name + " " + span.Kind;
 
     private static int CompareByStart(SpanView a, SpanView b)
     {
