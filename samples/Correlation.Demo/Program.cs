@@ -3,32 +3,15 @@ namespace Correlation.Demo;
 /// <summary>The demo's entry point.</summary>
 internal static class Program
 {
-    /// <summary>Parses the command line, runs the demo and turns a failure into a message and an exit code.</summary>
+    /// <summary>Runs the demo on the console.</summary>
     /// <param name="args">The command line.</param>
     /// <returns>The exit code (see <see cref="DemoExitCodes"/>).</returns>
     public static async Task<int> Main(string[] args)
     {
-        DemoOptions options;
-        try
-        {
-            options = DemoOptions.Parse(args, Environment.GetEnvironmentVariable);
-        }
-        catch (DemoException ex)
-        {
-            await Console.Error.WriteLineAsync($"error: {ex.Message}");
-            return ex.ExitCode;
-        }
-
-        if (options.ShowHelp)
-        {
-            Console.WriteLine(DemoOptions.Usage);
-            return DemoExitCodes.Success;
-        }
-
         Console.OutputEncoding = System.Text.Encoding.UTF8;
-        var color = options.Color ?? (!Console.IsOutputRedirected
+        var color = !Console.IsOutputRedirected
             && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
-            && Environment.GetEnvironmentVariable("TERM") != "dumb");
+            && Environment.GetEnvironmentVariable("TERM") != "dumb";
 
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
@@ -38,18 +21,53 @@ internal static class Program
             stop.Cancel();
         };
 
+        return await RunAsync(args, Environment.GetEnvironmentVariable, Console.Out, Console.Error, Console.In, color, stop.Token);
+    }
+
+    /// <summary>Parses the command line, runs the demo and turns a failure into a message and an exit code.</summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="environment">Reads an environment variable.</param>
+    /// <param name="output">Where the waterfall goes.</param>
+    /// <param name="error">Where failures are explained.</param>
+    /// <param name="input">Waited on to stop the dashboard.</param>
+    /// <param name="color">Whether to colour the output unless the command line says otherwise.</param>
+    /// <param name="cancellationToken">Ctrl+C.</param>
+    /// <returns>The exit code (see <see cref="DemoExitCodes"/>).</returns>
+    public static async Task<int> RunAsync(
+        IReadOnlyList<string> args,
+        Func<string, string?> environment,
+        TextWriter output,
+        TextWriter error,
+        TextReader input,
+        bool color,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
         try
         {
-            return await new DemoRunner(options, Console.Out, Console.In).RunAsync(color, stop.Token);
+            var options = DemoOptions.Parse(args, environment);
+            if (options.ShowHelp)
+            {
+                await output.WriteLineAsync(DemoOptions.Usage);
+                return DemoExitCodes.Success;
+            }
+
+            return await new DemoRunner(options, output, input).RunAsync(options.Color ?? color, cancellationToken);
         }
         catch (DemoException ex)
         {
-            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            await error.WriteLineAsync($"error: {ex.Message}");
             return ex.ExitCode;
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return DemoExitCodes.Success;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            await error.WriteLineAsync($"error: the demo failed unexpectedly: {ex}");
+            return DemoExitCodes.Failed;
         }
     }
 }

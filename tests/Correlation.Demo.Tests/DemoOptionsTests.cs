@@ -1,0 +1,45 @@
+namespace Correlation.Demo.Tests;
+
+public sealed class DemoOptionsTests
+{
+    [Fact]
+    public void No_option_means_the_terminal_view_only()
+    {
+        var options = DemoOptions.Parse([], static _ => null);
+
+        Assert.Null(options.OtlpEndpoint);
+        Assert.False(options.Dashboard);
+        Assert.Equal(0, options.Port);
+        Assert.Null(options.Color);
+    }
+
+    [Fact]
+    public void The_environment_endpoint_is_used_when_no_option_names_one()
+    {
+        var options = DemoOptions.Parse([], name => name == "OTEL_EXPORTER_OTLP_ENDPOINT" ? "http://collector:4318" : null);
+
+        Assert.Equal(new Uri("http://collector:4318"), options.OtlpEndpoint);
+    }
+
+    [Fact]
+    public void The_option_beats_the_environment_and_the_dashboard_ignores_it()
+    {
+        Func<string, string?> environment = name => name == "OTEL_EXPORTER_OTLP_ENDPOINT" ? "http://collector:4318" : null;
+
+        Assert.Equal(new Uri("http://127.0.0.1:4318"), DemoOptions.Parse(["--otlp", "http://127.0.0.1:4318"], environment).OtlpEndpoint);
+        Assert.Null(DemoOptions.Parse(["--dashboard"], environment).OtlpEndpoint);
+    }
+
+    [Theory]
+    [InlineData("--port", "70000")]
+    [InlineData("--otlp", "localhost:4318")]
+    [InlineData("--dashboard-port", "0")]
+    [InlineData("--port")]
+    [InlineData("--dashboard", "--otlp", "http://127.0.0.1:4318")]
+    public void Wrong_command_lines_are_usage_errors(params string[] args)
+    {
+        var ex = Assert.Throws<DemoException>(() => DemoOptions.Parse(args, static _ => null));
+
+        Assert.Equal(DemoExitCodes.Usage, ex.ExitCode);
+    }
+}
