@@ -19,15 +19,18 @@ internal sealed class NLogOtlpTarget : Target
     private readonly HttpClient _http;
     private readonly Uri _logsEndpoint;
     private readonly string _serviceName;
+    private readonly string _serviceInstanceId;
     private readonly ConcurrentQueue<PendingRecord> _pending = new();
 
     /// <summary>Creates the target.</summary>
     /// <param name="logsEndpoint">The full logs endpoint, e.g. <c>http://127.0.0.1:4318/v1/logs</c>.</param>
     /// <param name="serviceName">The resource's <c>service.name</c>.</param>
-    public NLogOtlpTarget(Uri logsEndpoint, string serviceName)
+    /// <param name="serviceInstanceId">The resource's <c>service.instance.id</c>.</param>
+    public NLogOtlpTarget(Uri logsEndpoint, string serviceName, string serviceInstanceId)
     {
         _logsEndpoint = logsEndpoint;
         _serviceName = serviceName;
+        _serviceInstanceId = serviceInstanceId;
         _http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         Name = "otlp";
     }
@@ -119,6 +122,7 @@ internal sealed class NLogOtlpTarget : Target
             json.WriteStartObject("resource");
             json.WriteStartArray("attributes");
             WriteAttribute(json, "service.name", _serviceName);
+            WriteAttribute(json, "service.instance.id", _serviceInstanceId);
             json.WriteEndArray();
             json.WriteEndObject();
             json.WriteStartArray("scopeLogs");

@@ -8,6 +8,12 @@ internal static class DemoTelemetry
     /// <summary>The service name every span and log record is reported under.</summary>
     public const string ServiceName = "order-demo";
 
+    /// <summary>
+    /// The <c>service.instance.id</c> all four exporters (spans, Serilog, NLog, MEL) report, so a backend shows one
+    /// service instance with both its traces and its logs.
+    /// </summary>
+    public static readonly string InstanceId = Guid.NewGuid().ToString();
+
     /// <summary>The name of the demo's <see cref="ActivitySource"/>.</summary>
     public const string SourceName = "Correlation.Demo";
 

@@ -49,7 +49,7 @@ internal sealed class TelemetryPipeline : IDisposable
         var tracing = TracerProvider.CreateBuilder()
             .AddSource(DemoTelemetry.RecordedSources)
             .SetSampler(new DemoSampler())
-            .ConfigureResource(resource => resource.AddService(DemoTelemetry.ServiceName))
+            .ConfigureResource(resource => resource.AddService(DemoTelemetry.ServiceName).AddAttribute("service.instance.id", DemoTelemetry.InstanceId))
             .AddInMemoryExporter(_spans);
         if (otlpEndpoint is not null)
         {
@@ -75,7 +75,11 @@ internal sealed class TelemetryPipeline : IDisposable
             {
                 options.Endpoint = new Uri(otlpEndpoint, "v1/logs").ToString();
                 options.Protocol = OtlpProtocol.HttpProtobuf;
-                options.ResourceAttributes = new Dictionary<string, object> { ["service.name"] = DemoTelemetry.ServiceName };
+                options.ResourceAttributes = new Dictionary<string, object>
+                {
+                    ["service.name"] = DemoTelemetry.ServiceName,
+                    ["service.instance.id"] = DemoTelemetry.InstanceId,
+                };
                 options.BatchingOptions.BufferingTimeLimit = TimeSpan.FromMilliseconds(200);
             });
         }
@@ -87,7 +91,7 @@ internal sealed class TelemetryPipeline : IDisposable
         _nlog.Setup().RegisterCorrelation();
         if (otlpEndpoint is not null)
         {
-            _nlogOtlp = new NLogOtlpTarget(new Uri(otlpEndpoint, "v1/logs"), DemoTelemetry.ServiceName);
+            _nlogOtlp = new NLogOtlpTarget(new Uri(otlpEndpoint, "v1/logs"), DemoTelemetry.ServiceName, DemoTelemetry.InstanceId);
         }
 
         _nlog.Setup().LoadConfiguration(config =>
@@ -146,7 +150,8 @@ internal sealed class TelemetryPipeline : IDisposable
             {
                 options.IncludeScopes = true;
                 options.IncludeFormattedMessage = true;
-                options.SetResourceBuilder(OtelResourceBuilderExtensions.AddService(OtelResourceBuilder.CreateEmpty(), DemoTelemetry.ServiceName));
+                options.SetResourceBuilder(OtelResourceBuilderExtensions.AddService(
+                    OtelResourceBuilder.CreateEmpty(), DemoTelemetry.ServiceName, serviceInstanceId: DemoTelemetry.InstanceId, autoGenerateServiceInstanceId: false));
                 options.AddOtlpExporter(exporter =>
                 {
                     exporter.Endpoint = endpoint;

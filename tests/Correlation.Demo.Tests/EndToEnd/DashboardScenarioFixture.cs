@@ -23,6 +23,9 @@ public sealed class DashboardScenarioFixture : IAsyncLifetime
 
     internal Dictionary<string, HashSet<string>> StoredSpanIdsByTrace { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The dashboard's resources: name, and whether it holds logs and traces.</summary>
+    internal List<(string Name, bool HasLogs, bool HasTraces)> Resources { get; } = [];
+
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -75,6 +78,12 @@ public sealed class DashboardScenarioFixture : IAsyncLifetime
             }
 
             await Task.Delay(250, timeout.Token);
+        }
+
+        using var resources = JsonDocument.Parse(await http.GetStringAsync(new Uri("api/telemetry/resources", UriKind.Relative), timeout.Token));
+        foreach (var resource in resources.RootElement.EnumerateArray())
+        {
+            Resources.Add((resource.GetProperty("name").GetString() ?? string.Empty, resource.GetProperty("hasLogs").GetBoolean(), resource.GetProperty("hasTraces").GetBoolean()));
         }
     }
 

@@ -86,4 +86,12 @@ public sealed class DashboardScenarioTests(DashboardScenarioFixture fixture) : I
 
         Assert.Equal(3, fixture.StoredSpanIdsByTrace.Count);
     }
+
+    [Fact]
+    public void The_backend_shows_one_service_with_both_its_traces_and_its_logs()
+    {
+        var resource = Assert.Single(fixture.Resources);
+
+        Assert.Equal(("order-demo", true, true), resource);
+    }
 }
