@@ -120,7 +120,8 @@ internal sealed class DemoOptions
             throw new DemoException(DemoExitCodes.Usage, $"{name} must be an http:// or https:// URL, e.g. http://localhost:4318 (got '{value}')");
         }
 
-        return uri;
+        // A base path (http://host:4318/otlp) keeps its last segment when v1/logs is resolved against it.
+        return uri.AbsolutePath.EndsWith('/') ? uri : new Uri(uri.GetLeftPart(UriPartial.Path) + "/");
     }
 
     private static int ParsePort(string value, string name, bool allowZero)

@@ -42,4 +42,12 @@ public sealed class DemoOptionsTests
 
         Assert.Equal(DemoExitCodes.Usage, ex.ExitCode);
     }
+
+    [Fact]
+    public void A_base_path_keeps_its_last_segment()
+    {
+        var options = DemoOptions.Parse(["--otlp", "http://127.0.0.1:4318/otlp"], static _ => null);
+
+        Assert.Equal(new Uri("http://127.0.0.1:4318/otlp/v1/logs"), new Uri(options.OtlpEndpoint!, "v1/logs"));
+    }
 }
