@@ -82,11 +82,11 @@ public sealed class BatchSpanProcessor : SpanProcessor
             return;
         }
 
-        switch (_queue.TryAdd(span))
+        switch (_queue.TryAdd(span, out var count))
         {
             case SpanQueue.AddResult.Added:
                 // Wake the worker once per complete batch, not per span: a wake-up costs far more than an enqueue.
-                if (_queue.Count >= _maxBatch && Volatile.Read(ref _wakePending) == 0 &&
+                if (count >= _maxBatch && Volatile.Read(ref _wakePending) == 0 &&
                     Interlocked.Exchange(ref _wakePending, 1) == 0)
                 {
                     _wake.Set();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace Correlation.Trace.Processing;
 
@@ -14,8 +15,10 @@ internal sealed class SpanQueue
 
     private readonly Activity?[] _slots;
     private readonly long _capacity;
-    private long _tail;
-    private long _head;
+
+    // Producers write the tail, the consumer the head: keep them on separate cache lines so neither invalidates the other's.
+    private PaddedLong _tail;
+    private PaddedLong _head;
 
     public SpanQueue(int capacity)
     {
@@ -32,45 +35,49 @@ internal sealed class SpanQueue
     }
 
     /// <summary>The number of spans ever added (reserved slots included).</summary>
-    public long AddedCount => Volatile.Read(ref _tail) & ~ClosedBit;
+    public long AddedCount => Volatile.Read(ref _tail.Value) & ~ClosedBit;
 
     /// <summary>The number of spans ever taken.</summary>
-    public long RemovedCount => Volatile.Read(ref _head);
+    public long RemovedCount => Volatile.Read(ref _head.Value);
 
     public long Count => AddedCount - RemovedCount;
 
-    public bool IsClosed => (Volatile.Read(ref _tail) & ClosedBit) != 0;
+    public bool IsClosed => (Volatile.Read(ref _tail.Value) & ClosedBit) != 0;
 
-    public AddResult TryAdd(Activity span)
+    /// <summary>Adds a span unless the queue is full or closed; <paramref name="count"/> is then the queue length (at most stale-high).</summary>
+    public AddResult TryAdd(Activity span, out long count)
     {
         while (true)
         {
-            var tail = Volatile.Read(ref _tail);
+            var tail = Volatile.Read(ref _tail.Value);
             if ((tail & ClosedBit) != 0)
             {
+                count = 0;
                 return AddResult.Closed;
             }
 
-            if (tail - Volatile.Read(ref _head) >= _capacity)
+            count = tail - Volatile.Read(ref _head.Value);
+            if (count >= _capacity)
             {
                 return AddResult.Full;
             }
 
-            if (Interlocked.CompareExchange(ref _tail, tail + 1, tail) == tail)
+            if (Interlocked.CompareExchange(ref _tail.Value, tail + 1, tail) == tail)
             {
                 Volatile.Write(ref _slots[tail % _capacity], span);
+                count++;
                 return AddResult.Added;
             }
         }
     }
 
     /// <summary>Closes the queue to producers; returns the number of spans ever added (the drain target).</summary>
-    public long Close() => Interlocked.Or(ref _tail, ClosedBit) & ~ClosedBit;
+    public long Close() => Interlocked.Or(ref _tail.Value, ClosedBit) & ~ClosedBit;
 
     /// <summary>Takes the oldest span; only the consumer calls it, and only when <see cref="Count"/> is positive.</summary>
     public Activity Take()
     {
-        var head = _head;
+        var head = _head.Value;
         var index = head % _capacity;
         var spin = default(SpinWait);
         while (true)
@@ -80,11 +87,18 @@ internal sealed class SpanQueue
             if (span is not null)
             {
                 _slots[index] = null;
-                Volatile.Write(ref _head, head + 1);
+                Volatile.Write(ref _head.Value, head + 1);
                 return span;
             }
 
             spin.SpinOnce();
         }
+    }
+
+    [StructLayout(LayoutKind.Explicit, Size = 128)]
+    private struct PaddedLong
+    {
+        [FieldOffset(64)]
+        public long Value;
     }
 }
