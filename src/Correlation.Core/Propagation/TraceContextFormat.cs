@@ -51,8 +51,9 @@ internal static class TraceContextFormat
                 return false;
             }
         }
-        else if (value.Length > 55 && value[55] != '-')
+        else if (value.Length > 55 && (value[55] != '-' || value[56..].Contains(',')))
         {
+            // A comma can only come from joining two header fields, and two traceparent fields are invalid (SPEC 4).
             return false;
         }
 
