@@ -88,7 +88,7 @@ internal static class BaggageFormat
                 continue;
             }
 
-            var keyText = existing >= 0 ? members![existing].Key : new string(key);
+            var keyText = existing >= 0 ? members![existing].Key : properties.IsEmpty ? KeyCache.Get(key) : new string(key);
             var decoded = Decode(value);
             string? propertiesText = properties.IsEmpty ? null : propertiesCanonical ? new string(properties) : NormalizeProperties(properties);
             var parsed = new BaggageMember(keyText, decoded, propertiesText);

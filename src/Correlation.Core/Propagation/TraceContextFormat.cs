@@ -23,7 +23,13 @@ internal static class TraceContextFormat
 
     private static readonly SearchValues<char> s_lowerHex = SearchValues.Create("0123456789abcdef");
     private static readonly SearchValues<char> s_keyChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789_-*/@");
+    // Printable ASCII except ',' and '=' (a SearchValues: ContainsAnyExceptInRange allocates on .NET 10).
+    private static readonly SearchValues<char> s_valueChars = SearchValues.Create(
+        " !\"#$%&'()*+-./0123456789:;<>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~");
     private static readonly string[] s_flagSuffixes = ["-00", "-01", "-02", "-03"];
+
+    [ThreadStatic]
+    private static InjectionMemo? t_lastInjection;
 
     /// <summary>Parses a traceparent (SPEC 4): version 00 exactly, higher versions by their first 55 chars.</summary>
     public static bool TryParseTraceParent(ReadOnlySpan<char> value, out ActivityTraceId traceId, out ActivitySpanId spanId, out ActivityTraceFlags flags)
@@ -51,8 +57,9 @@ internal static class TraceContextFormat
                 return false;
             }
         }
-        else if (value.Length > 55 && value[55] != '-')
+        else if (value.Length > 55 && (value[55] != '-' || value[56..].Contains(',')))
         {
+            // A comma can only come from joining two header fields, and two traceparent fields are invalid (SPEC 4).
             return false;
         }
 
@@ -229,6 +236,20 @@ internal static class TraceContextFormat
             return null;
         }
 
+        // Child spans share their parent's tracestate string, so the last answer is usually the one asked for again.
+        var memo = t_lastInjection;
+        if (memo is not null && ReferenceEquals(memo.Input, traceState))
+        {
+            return memo.Output;
+        }
+
+        var output = Truncate(traceState);
+        t_lastInjection = new InjectionMemo(traceState, output);
+        return output;
+    }
+
+    private static string? Truncate(string traceState)
+    {
         var normalized = NormalizeTraceState(traceState);
         if (normalized is null || normalized.Length <= InjectTraceStateLimit)
         {
@@ -336,13 +357,15 @@ internal static class TraceContextFormat
 
         var memberValue = member[(equals + 1)..];
         if (memberValue.IsEmpty || memberValue.Length > MaxValueLength || memberValue[^1] == ' '
-            || memberValue.ContainsAnyExceptInRange(' ', '~') || memberValue.ContainsAny(',', '='))
+            || memberValue.ContainsAnyExcept(s_valueChars))
         {
             return -1;
         }
 
         return equals;
     }
+
+    private sealed record InjectionMemo(string Input, string? Output);
 
     private static bool IsLowerHex(char c) => (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
 
