@@ -1,17 +1,13 @@
 using System.Diagnostics;
+using Correlation.Core.Tests.Support;
 using Correlation.Trace;
 using Correlation.Trace.Processing;
 using Correlation.Trace.Sampling;
 
 namespace Correlation.Core.Tests.Trace;
 
-[CollectionDefinition(nameof(ProcessEnvironmentGroup), DisableParallelization = true)]
-public sealed class ProcessEnvironmentGroup
-{
-}
-
 /// <summary>Tests that set real environment variables; they run alone, after the parallel tests.</summary>
-[Collection(nameof(ProcessEnvironmentGroup))]
+[Collection(EnvironmentCollection.Name)]
 public sealed class ProcessEnvironmentTests : IDisposable
 {
     private static readonly string[] Variables =
