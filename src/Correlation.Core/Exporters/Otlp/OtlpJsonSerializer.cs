@@ -121,8 +121,9 @@ internal sealed class OtlpJsonSerializer : IDisposable
         w.WriteEndObject();
     }
 
-    private static void WriteSpan(Utf8JsonWriter w, Activity activity, OtlpSpanLimits limits)
+    private static void WriteSpan(Utf8JsonWriter w, Activity activity, OtlpSpanLimits spanLimits)
     {
+        var limits = OtlpSpanBudget.For(activity, spanLimits);
         w.WriteStartObject();
         Span<byte> id = stackalloc byte[16];
         Span<char> hex = stackalloc char[32];
@@ -151,7 +152,7 @@ internal sealed class OtlpJsonSerializer : IDisposable
 
         w.WriteStartArray(Attributes);
         var written = 0;
-        var dropped = 0;
+        var dropped = limits.SdkDroppedAttributes;
         foreach (ref readonly var tag in activity.EnumerateTagObjects())
         {
             if (tag.Value is null || OtlpSpanFacts.IsStatusTag(tag.Key))
@@ -186,7 +187,7 @@ internal sealed class OtlpJsonSerializer : IDisposable
                 continue;
             }
 
-            WriteEvent(w, activityEvent, limits);
+            WriteEvent(w, activityEvent, in limits);
             written++;
         }
 
@@ -207,7 +208,7 @@ internal sealed class OtlpJsonSerializer : IDisposable
                 continue;
             }
 
-            WriteLink(w, link, limits, id, hex);
+            WriteLink(w, link, in limits, id, hex);
             written++;
         }
 
@@ -233,7 +234,7 @@ internal sealed class OtlpJsonSerializer : IDisposable
         w.WriteEndObject();
     }
 
-    private static void WriteEvent(Utf8JsonWriter w, in ActivityEvent activityEvent, OtlpSpanLimits limits)
+    private static void WriteEvent(Utf8JsonWriter w, in ActivityEvent activityEvent, in OtlpSpanBudget limits)
     {
         w.WriteStartObject();
         WriteUInt64String(w, TimeUnixNano, OtlpSpanFacts.ToUnixNanos(activityEvent.Timestamp));
@@ -267,7 +268,7 @@ internal sealed class OtlpJsonSerializer : IDisposable
         w.WriteEndObject();
     }
 
-    private static void WriteLink(Utf8JsonWriter w, in ActivityLink link, OtlpSpanLimits limits, Span<byte> id, Span<char> hex)
+    private static void WriteLink(Utf8JsonWriter w, in ActivityLink link, in OtlpSpanBudget limits, Span<byte> id, Span<char> hex)
     {
         w.WriteStartObject();
         var context = link.Context;

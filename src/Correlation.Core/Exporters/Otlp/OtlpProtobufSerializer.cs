@@ -115,8 +115,9 @@ internal static class OtlpProtobufSerializer
         EndMessage(buffer, message);
     }
 
-    internal static void WriteSpan(OtlpBuffer buffer, Activity activity, OtlpSpanLimits limits)
+    internal static void WriteSpan(OtlpBuffer buffer, Activity activity, OtlpSpanLimits spanLimits)
     {
+        var limits = OtlpSpanBudget.For(activity, spanLimits);
         var span = BeginMessage(buffer, ScopeSpansSpans);
         Span<byte> id = stackalloc byte[16];
         activity.TraceId.CopyTo(id);
@@ -142,7 +143,7 @@ internal static class OtlpProtobufSerializer
         WriteFixed64Field(buffer, SpanEndTime, OtlpSpanFacts.EndNanos(activity));
 
         var written = 0;
-        var dropped = 0;
+        var dropped = limits.SdkDroppedAttributes;
         foreach (ref readonly var tag in activity.EnumerateTagObjects())
         {
             if (tag.Value is null || OtlpSpanFacts.IsStatusTag(tag.Key))
@@ -175,7 +176,7 @@ internal static class OtlpProtobufSerializer
                 continue;
             }
 
-            WriteEvent(buffer, activityEvent, limits);
+            WriteEvent(buffer, activityEvent, in limits);
             written++;
         }
 
@@ -194,7 +195,7 @@ internal static class OtlpProtobufSerializer
                 continue;
             }
 
-            WriteLink(buffer, link, limits);
+            WriteLink(buffer, link, in limits);
             written++;
         }
 
@@ -220,7 +221,7 @@ internal static class OtlpProtobufSerializer
         EndMessage(buffer, span);
     }
 
-    private static void WriteEvent(OtlpBuffer buffer, in ActivityEvent activityEvent, OtlpSpanLimits limits)
+    private static void WriteEvent(OtlpBuffer buffer, in ActivityEvent activityEvent, in OtlpSpanBudget limits)
     {
         var message = BeginMessage(buffer, SpanEvents);
         WriteFixed64Field(buffer, EventTime, OtlpSpanFacts.ToUnixNanos(activityEvent.Timestamp));
@@ -252,7 +253,7 @@ internal static class OtlpProtobufSerializer
         EndMessage(buffer, message);
     }
 
-    private static void WriteLink(OtlpBuffer buffer, in ActivityLink link, OtlpSpanLimits limits)
+    private static void WriteLink(OtlpBuffer buffer, in ActivityLink link, in OtlpSpanBudget limits)
     {
         var message = BeginMessage(buffer, SpanLinks);
         var context = link.Context;

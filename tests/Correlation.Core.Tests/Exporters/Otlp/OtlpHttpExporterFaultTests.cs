@@ -176,6 +176,60 @@ public class OtlpHttpExporterFaultTests
     }
 
     [Fact]
+    public async Task A_hanging_backend_holds_the_batch_worker_but_never_an_application_thread()
+    {
+        var release = new TaskCompletionSource();
+        await using var server = await OtlpTestServer.StartAsync(async (n, context) =>
+        {
+            if (n == 1)
+            {
+                await Task.WhenAny(release.Task, Task.Delay(Timeout.Infinite, context.RequestAborted));
+            }
+
+            await OtlpTestServer.Ok(context);
+        });
+        using var source = new System.Diagnostics.ActivitySource("Correlation.Tests.Otlp.Hang." + Guid.NewGuid().ToString("N")[..8]);
+        var exporter = NewExporter(server.TracesUri, timeoutMs: 30_000);
+        var processor = new Correlation.Trace.Processing.BatchSpanProcessor(exporter, new Correlation.Trace.Processing.BatchSpanProcessorOptions
+        {
+            MaxQueueSize = 100,
+            MaxExportBatchSize = 10,
+            ScheduledDelayMilliseconds = 20,
+            ExporterTimeoutMilliseconds = 30_000,
+        });
+        using var provider = TracerProvider.CreateBuilder().AddSource(source.Name).AddProcessor(processor).Build();
+
+        using (source.StartActivity("first"))
+        {
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (server.Requests.IsEmpty && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Single(server.Requests);
+
+        // The backend now holds the only export. The application goes on ending spans: none of them waits for it,
+        // the queue keeps its bound, and what does not fit is dropped and counted.
+        for (var i = 0; i < 1000; i++)
+        {
+            using var span = source.StartActivity("while the backend hangs");
+        }
+
+        Assert.Equal(1, exporter.Attempts);
+        Assert.Equal(0, exporter.DroppedSpans);
+        Assert.Equal(0, exporter.ExportedSpans);
+        Assert.Equal(900, processor.DroppedCount);
+
+        release.SetResult();
+        Assert.True(provider.ForceFlush(20_000));
+        Assert.Equal(101, exporter.ExportedSpans);
+        Assert.Equal(0, exporter.DroppedSpans);
+    }
+
+    [Fact]
     public async Task Partial_success_is_reported_and_not_retried()
     {
         await using var server = await OtlpTestServer.StartAsync(static async (_, context) =>
