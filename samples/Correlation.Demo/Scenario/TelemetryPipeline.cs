@@ -8,7 +8,6 @@ using System.Diagnostics;
 using Correlation.Demo.Logging;
 using Correlation.Propagation;
 using Correlation.Trace;
-using Correlation.Trace.Processing;
 using Microsoft.Extensions.Logging;
 using NLog;
 using NLog.Layouts;
@@ -53,14 +52,13 @@ internal sealed class TelemetryPipeline : IDisposable
             .AddInMemoryExporter(_spans);
         if (otlpEndpoint is not null)
         {
-            // The brief's AddOtlpExporter(...) builder line is not on the otlp branch yet: the exporter and a batch
-            // processor, wired by hand, do the same.
-            var exporter = new Correlation.Exporters.Otlp.OtlpHttpExporter(new Correlation.Exporters.Otlp.OtlpExporterOptions
-            {
-                Endpoint = otlpEndpoint,
-                Protocol = Correlation.Exporters.Otlp.OtlpExportProtocol.HttpProtobuf,
-            });
-            tracing.AddProcessor(new BatchSpanProcessor(exporter, new BatchSpanProcessorOptions { ScheduledDelayMilliseconds = 200 }));
+            tracing.AddOtlpExporter(
+                otlp =>
+                {
+                    otlp.Endpoint = otlpEndpoint;
+                    otlp.Protocol = Correlation.Exporters.Otlp.OtlpExportProtocol.HttpProtobuf;
+                },
+                batch => batch.ScheduledDelayMilliseconds = 200);
         }
 
         _tracing = tracing.Build();
