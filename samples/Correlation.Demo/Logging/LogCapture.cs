@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 
 namespace Correlation.Demo.Logging;
 
@@ -10,7 +11,12 @@ internal sealed class LogCapture
     /// <summary>Adds one JSON line.</summary>
     /// <param name="framework">"serilog", "nlog" or "mel".</param>
     /// <param name="json">The record as the framework's JSON formatter wrote it.</param>
-    public void Add(string framework, string json) => _lines.Enqueue(new CapturedLogLine(framework, json.TrimEnd()));
+    public void Add(string framework, string json)
+    {
+        // Every capture target writes synchronously on the logging thread, so Activity.Current is the span that logged.
+        var current = Activity.Current;
+        _lines.Enqueue(new CapturedLogLine(framework, json.TrimEnd(), current?.TraceId.ToHexString(), current?.SpanId.ToHexString()));
+    }
 
     /// <summary>Everything captured so far.</summary>
     /// <returns>A copy.</returns>

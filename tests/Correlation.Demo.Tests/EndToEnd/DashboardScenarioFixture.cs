@@ -19,6 +19,9 @@ public sealed class DashboardScenarioFixture : IAsyncLifetime
 
     internal IReadOnlyList<LogLineView> Logs { get; private set; } = [];
 
+    /// <summary>Each framework's JSON line with the span that was current when it was written (same order as <see cref="Logs"/>).</summary>
+    internal IReadOnlyList<CapturedLogLine> Captured { get; private set; } = [];
+
     internal List<StoredLog> StoredLogs { get; } = [];
 
     internal Dictionary<string, HashSet<string>> StoredSpanIdsByTrace { get; } = new(StringComparer.Ordinal);
@@ -37,7 +40,8 @@ public sealed class DashboardScenarioFixture : IAsyncLifetime
             await OrderScenario.RunAsync(0, pipeline, timeout.Token);
             Spans = pipeline.Shutdown();
             var logs = new List<LogLineView>();
-            foreach (var line in pipeline.Capture.Snapshot())
+            Captured = pipeline.Capture.Snapshot();
+            foreach (var line in Captured)
             {
                 logs.Add(LogRecordParser.Parse(line) ?? throw new InvalidOperationException("not JSON: " + line.Json));
             }

@@ -30,6 +30,20 @@ public sealed class DashboardScenarioTests(DashboardScenarioFixture fixture) : I
         }
     }
 
+    [Fact]
+    public void The_ids_each_framework_wrote_are_those_of_the_span_current_when_it_logged()
+    {
+        Assert.Equal(fixture.Captured.Count, fixture.Logs.Count);
+        for (var i = 0; i < fixture.Logs.Count; i++)
+        {
+            var (captured, log) = (fixture.Captured[i], fixture.Logs[i]);
+            Assert.NotNull(captured.CurrentSpanId);
+            Assert.True(
+                (captured.CurrentTraceId, captured.CurrentSpanId) == (log.TraceId, log.SpanId),
+                $"{log.Framework} '{log.Message}' wrote {log.TraceId}/{log.SpanId}, current span was {captured.CurrentTraceId}/{captured.CurrentSpanId}");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(ExpectedPlacement))]
     public void Each_framework_logs_under_the_span_that_was_current(string framework, string message, string spanName)
