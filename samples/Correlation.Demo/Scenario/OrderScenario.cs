@@ -37,6 +37,15 @@ internal static class OrderScenario
         {
             address = service.BaseAddress;
             using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
+
+            // One untraced round trip first, so the first trace shows the story rather than the JIT and the first connection.
+            using (var warm = await client.PostAsJsonAsync("warmup", Orders[0], cancellationToken).ConfigureAwait(false))
+            {
+                warm.EnsureSuccessStatusCode();
+            }
+
+            await client.GetFromJsonAsync<StockReply>("warmup/SKU?quantity=1", cancellationToken).ConfigureAwait(false);
+            pipeline.StartTracing();
             foreach (var order in Orders)
             {
                 await PlaceOrderAsync(client, order, cancellationToken).ConfigureAwait(false);

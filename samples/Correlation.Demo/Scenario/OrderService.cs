@@ -58,6 +58,9 @@ internal sealed class OrderService : IAsyncDisposable
         app.UseRouting();
         app.Use(NameServerSpan);
         app.MapPost("/orders", (OrderRequest order, ILogger<OrderService> log, CancellationToken ct) => service!.PlaceOrderAsync(order, queue, log, ct));
+        // Warm-up endpoints: the same binding and JSON paths as the story's, without logging, called before tracing starts.
+        app.MapPost("/warmup", (OrderRequest order) => Results.Accepted($"/orders/{order.OrderId}", new { order.OrderId, Status = "warm" }));
+        app.MapGet("/warmup/{sku}", (string sku, int quantity) => new StockReply(sku, quantity, Reserved: true));
         app.MapGet("/inventory/{sku}", (string sku, int quantity, CancellationToken ct) => CheckInventoryAsync(sku, quantity, inventoryLog, ct));
 
         try

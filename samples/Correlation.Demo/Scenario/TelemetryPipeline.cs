@@ -29,7 +29,7 @@ namespace Correlation.Demo.Scenario;
 internal sealed class TelemetryPipeline : IDisposable
 {
     private readonly List<Activity> _spans = [];
-    private readonly TracerProvider _tracing;
+    private TracerProvider? _tracing;
     private readonly SerilogCoreLogger _serilog;
     private readonly NLogFactory _nlog;
     private readonly NLogOtlpTarget? _nlogOtlp;
@@ -44,24 +44,6 @@ internal sealed class TelemetryPipeline : IDisposable
 
         // W3C trace context and baggage on every HttpClient request and ASP.NET Core request (Correlation.Propagation).
         CorrelationPropagator.Install();
-
-        var tracing = TracerProvider.CreateBuilder()
-            .AddSource(DemoTelemetry.RecordedSources)
-            .SetSampler(new DemoSampler())
-            .ConfigureResource(resource => resource.AddService(DemoTelemetry.ServiceName).AddAttribute("service.instance.id", DemoTelemetry.InstanceId))
-            .AddInMemoryExporter(_spans);
-        if (otlpEndpoint is not null)
-        {
-            tracing.AddOtlpExporter(
-                otlp =>
-                {
-                    otlp.Endpoint = otlpEndpoint;
-                    otlp.Protocol = Correlation.Exporters.Otlp.OtlpExportProtocol.HttpProtobuf;
-                },
-                batch => batch.ScheduledDelayMilliseconds = 200);
-        }
-
-        _tracing = tracing.Build();
 
         var serilog = new LoggerConfiguration()
             .MinimumLevel.Information()
@@ -134,6 +116,34 @@ internal sealed class TelemetryPipeline : IDisposable
     /// <summary>The last NLog export error, if any.</summary>
     public string? NLogExportError => _nlogOtlp?.LastError;
 
+    /// <summary>
+    /// Starts recording spans (Correlation's SDK, and the OTLP exporter when there is an endpoint). Called after the
+    /// service's warm-up request, so the first trace shows the story rather than the JIT.
+    /// </summary>
+    public void StartTracing()
+    {
+        if (_tracing is null)
+        {
+            var tracing = TracerProvider.CreateBuilder()
+                .AddSource(DemoTelemetry.RecordedSources)
+                .SetSampler(new DemoSampler())
+                .ConfigureResource(resource => resource.AddService(DemoTelemetry.ServiceName).AddAttribute("service.instance.id", DemoTelemetry.InstanceId))
+                .AddInMemoryExporter(_spans);
+            if (_otlpEndpoint is not null)
+            {
+                tracing.AddOtlpExporter(
+                    otlp =>
+                    {
+                        otlp.Endpoint = _otlpEndpoint;
+                        otlp.Protocol = Correlation.Exporters.Otlp.OtlpExportProtocol.HttpProtobuf;
+                    },
+                    batch => batch.ScheduledDelayMilliseconds = 200);
+            }
+
+            _tracing = tracing.Build();
+        }
+    }
+
     /// <summary>Sets up Microsoft.Extensions.Logging for the order service.</summary>
     /// <param name="logging">The web application's logging builder.</param>
     public void ConfigureOrderServiceLogging(ILoggingBuilder logging)
@@ -169,7 +179,7 @@ internal sealed class TelemetryPipeline : IDisposable
             _serilog.Dispose();
             _nlog.Flush(TimeSpan.FromSeconds(10));
             _nlog.Shutdown();
-            _tracing.Shutdown(10_000);
+            _tracing?.Shutdown(10_000);
         }
 
         lock (_spans)
@@ -184,6 +194,6 @@ internal sealed class TelemetryPipeline : IDisposable
         Shutdown();
         _nlog.Dispose();
         _nlogOtlp?.Dispose();
-        _tracing.Dispose();
+        _tracing?.Dispose();
     }
 }
