@@ -4,20 +4,18 @@ using System.Runtime.CompilerServices;
 namespace Correlation.Context;
 
 /// <summary>
-/// Caches one value per span (per <see cref="Activity"/>) for as long as the span is alive: a thread's last entry is
-/// kept in a <see cref="ThreadStaticAttribute"/> slot (no lock, no allocation), the rest in a weak table that lets
-/// spans be collected. Adapters use it for what is fixed per span and costly to build (framework property objects,
-/// Datadog decimals). Each instance is its own cache: two adapters never share entries.
+/// Caches one value per span (per <see cref="Activity"/>) for as long as the span is alive: each thread keeps its last
+/// entries in <see cref="ThreadStaticAttribute"/> slots (no lock, no allocation), the rest live in a weak table that
+/// lets spans be collected. Adapters use it for what is fixed per span and costly to build (framework property
+/// objects, Datadog decimals). Each instance is its own cache: two adapters never share entries.
 /// </summary>
 /// <typeparam name="T">The cached value's type.</typeparam>
 public sealed class SpanValueCache<T>
     where T : class
 {
-    [ThreadStatic]
-    private static Slot? t_slot;
-
     private readonly ConditionalWeakTable<Activity, T> _table = new();
     private readonly ConditionalWeakTable<Activity, T>.CreateValueCallback _create;
+    private readonly int _slot;
 
     /// <summary>Creates a cache.</summary>
     /// <param name="create">Builds the value for a span the first time it is asked for; must not throw.</param>
@@ -25,6 +23,7 @@ public sealed class SpanValueCache<T>
     {
         ArgumentNullException.ThrowIfNull(create);
         _create = activity => create(activity);
+        _slot = SpanCacheSlots.NextSlot();
     }
 
     /// <summary>Gets the value for <paramref name="span"/>, building it on first use.</summary>
@@ -32,10 +31,10 @@ public sealed class SpanValueCache<T>
     /// <returns>The cached value.</returns>
     public T Get(Activity span)
     {
-        var slot = t_slot ??= new Slot();
+        var slot = SpanCacheSlots.Get(_slot);
         if (ReferenceEquals(slot.Span, span) && ReferenceEquals(slot.Owner, this))
         {
-            return (T)slot.Value!;
+            return Unsafe.As<T>(slot.Value!);
         }
 
         var value = _table.GetValue(span, _create);
@@ -43,13 +42,5 @@ public sealed class SpanValueCache<T>
         slot.Span = span;
         slot.Value = value;
         return value;
-    }
-
-    // One per thread and closed generic type; only its own thread touches it.
-    private sealed class Slot
-    {
-        public object? Owner;
-        public Activity? Span;
-        public object? Value;
     }
 }

@@ -1,0 +1,61 @@
+using Correlation.Context;
+using Correlation.Core.Tests.Support;
+
+namespace Correlation.Core.Tests.Context;
+
+public class TraceBaggageTests
+{
+    [Fact]
+    public void Activity_baggage_is_found_up_the_parent_chain_innermost_first()
+    {
+        using var spans = new TestSpans();
+        using var parent = spans.Start("parent");
+        parent.AddBaggage("tenant.id", "outer");
+        parent.AddBaggage("region", "eu");
+        using var child = spans.Start("child");
+        child.AddBaggage("tenant.id", "inner");
+
+        Assert.Equal("inner", TraceBaggage.GetItem("tenant.id"));
+        Assert.Equal("eu", TraceBaggage.GetItem("region"));
+        Assert.Null(TraceBaggage.GetItem("missing"));
+    }
+
+    [Fact]
+    public void OpenTelemetry_baggage_wins_over_activity_baggage()
+    {
+        using var spans = new TestSpans();
+        using var span = spans.Start();
+        span.AddBaggage("tenant.id", "from-activity");
+        span.AddBaggage("only.activity", "a");
+        OpenTelemetry.Baggage.SetBaggage("tenant.id", "from-otel");
+        try
+        {
+            Assert.Equal("from-otel", TraceBaggage.GetItem("tenant.id"));
+            Assert.Equal("a", TraceBaggage.GetItem("only.activity"));
+            var all = TraceBaggage.GetAll(span);
+            Assert.Equal(["tenant.id", "only.activity"], all.Select(p => p.Key));
+            Assert.Equal("from-otel", all[0].Value);
+            Assert.Equal("from-otel", TraceContextSnapshot.Current.GetBaggageItem("tenant.id"));
+        }
+        finally
+        {
+            OpenTelemetry.Baggage.ClearBaggage();
+        }
+    }
+
+    [Fact]
+    public void Baggage_is_visible_without_a_span()
+    {
+        OpenTelemetry.Baggage.SetBaggage("tenant.id", "acme-corp");
+        try
+        {
+            var set = TraceFieldSet.Create(new TraceContextOptions().IncludeBaggage("tenant.id"));
+            Assert.Null(set.GetValue(null, 0));
+            Assert.Equal("acme-corp", set.GetValue(null, 2));
+        }
+        finally
+        {
+            OpenTelemetry.Baggage.ClearBaggage();
+        }
+    }
+}
