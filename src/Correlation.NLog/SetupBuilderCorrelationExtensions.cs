@@ -1,4 +1,3 @@
-using Correlation.NLog;
 using Correlation.NLog.LayoutRenderers;
 using NLog.Config;
 
@@ -9,45 +8,27 @@ public static class SetupBuilderCorrelationExtensions
 {
     /// <summary>
     /// Registers <c>${trace-id}</c>, <c>${span-id}</c>, <c>${parent-span-id}</c>, <c>${trace-flags}</c>,
-    /// <c>${trace-sampled}</c>, <c>${trace-state}</c>, <c>${baggage}</c> and <c>${trace-resource}</c> with their defaults.
-    /// Calling it again changes nothing. The XML equivalent is <c>&lt;extensions&gt;&lt;add assembly="Correlation.NLog"/&gt;&lt;/extensions&gt;</c>.
+    /// <c>${trace-sampled}</c>, <c>${trace-state}</c>, <c>${baggage}</c> and <c>${trace-resource}</c>. Calling it again
+    /// changes nothing. The XML equivalent is <c>&lt;extensions&gt;&lt;add assembly="Correlation.NLog"/&gt;&lt;/extensions&gt;</c>.
     /// </summary>
+    /// <remarks>
+    /// There is deliberately no overload taking options: NLog keeps layout renderer registrations in one process-wide
+    /// registry, so defaults given here would leak into every <see cref="LogFactory"/>. Options belong to each layout
+    /// (<c>${trace-id:format=datadog}</c>), as with NLog's own renderers.
+    /// </remarks>
     /// <param name="setupBuilder">NLog's setup builder, e.g. <c>LogManager.Setup()</c> or <c>logFactory.Setup()</c>.</param>
     /// <returns>The same builder, for chaining (e.g. <c>.LoadConfigurationFromFile()</c>).</returns>
-    public static ISetupBuilder RegisterCorrelation(this ISetupBuilder setupBuilder) => RegisterCorrelation(setupBuilder, static _ => { });
-
-    /// <summary>
-    /// Registers Correlation's layout renderers (see <see cref="RegisterCorrelation(ISetupBuilder)"/>) with the given
-    /// defaults. Calling it again with the same options changes nothing; with other options, the last call wins for
-    /// layouts parsed afterwards.
-    /// </summary>
-    /// <param name="setupBuilder">NLog's setup builder.</param>
-    /// <param name="configure">Sets the defaults; called once, now.</param>
-    /// <returns>The same builder, for chaining.</returns>
-    public static ISetupBuilder RegisterCorrelation(this ISetupBuilder setupBuilder, Action<CorrelationLayoutOptions> configure)
+    public static ISetupBuilder RegisterCorrelation(this ISetupBuilder setupBuilder)
     {
         ArgumentNullException.ThrowIfNull(setupBuilder);
-        ArgumentNullException.ThrowIfNull(configure);
-
-        var options = new CorrelationLayoutOptions();
-        configure(options);
-        if (!Enum.IsDefined(options.IdFormat))
-        {
-            throw new ArgumentException($"Unknown id format '{options.IdFormat}'.", nameof(configure));
-        }
-
-        var format = options.IdFormat;
-        var resource = options.Resource;
-        return setupBuilder.SetupExtensions(e =>
-        {
-            e.RegisterLayoutRenderer(() => new TraceIdLayoutRenderer { Format = format }, TraceIdLayoutRenderer.Name);
-            e.RegisterLayoutRenderer(() => new SpanIdLayoutRenderer { Format = format }, SpanIdLayoutRenderer.Name);
-            e.RegisterLayoutRenderer(() => new ParentSpanIdLayoutRenderer { Format = format }, ParentSpanIdLayoutRenderer.Name);
-            e.RegisterLayoutRenderer<TraceFlagsLayoutRenderer>(TraceFlagsLayoutRenderer.Name);
-            e.RegisterLayoutRenderer<TraceSampledLayoutRenderer>(TraceSampledLayoutRenderer.Name);
-            e.RegisterLayoutRenderer<TraceStateLayoutRenderer>(TraceStateLayoutRenderer.Name);
-            e.RegisterLayoutRenderer<BaggageLayoutRenderer>(BaggageLayoutRenderer.Name);
-            e.RegisterLayoutRenderer(() => new TraceResourceLayoutRenderer { Resource = resource }, TraceResourceLayoutRenderer.Name);
-        });
+        return setupBuilder.SetupExtensions(static e => e
+            .RegisterLayoutRenderer<TraceIdLayoutRenderer>(TraceIdLayoutRenderer.Name)
+            .RegisterLayoutRenderer<SpanIdLayoutRenderer>(SpanIdLayoutRenderer.Name)
+            .RegisterLayoutRenderer<ParentSpanIdLayoutRenderer>(ParentSpanIdLayoutRenderer.Name)
+            .RegisterLayoutRenderer<TraceFlagsLayoutRenderer>(TraceFlagsLayoutRenderer.Name)
+            .RegisterLayoutRenderer<TraceSampledLayoutRenderer>(TraceSampledLayoutRenderer.Name)
+            .RegisterLayoutRenderer<TraceStateLayoutRenderer>(TraceStateLayoutRenderer.Name)
+            .RegisterLayoutRenderer<BaggageLayoutRenderer>(BaggageLayoutRenderer.Name)
+            .RegisterLayoutRenderer<TraceResourceLayoutRenderer>(TraceResourceLayoutRenderer.Name));
     }
 }

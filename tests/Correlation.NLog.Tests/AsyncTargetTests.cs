@@ -82,7 +82,7 @@ public class AsyncTargetTests
             nlog.Logger.Info("hi");
         }
 
-        Assert.Equal(["""{ "message": "hi", "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736" }"""], nlog.Lines);
+        Assert.Equal(["""{"message":"hi","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736"}"""], nlog.Lines);
     }
 
     [Fact]

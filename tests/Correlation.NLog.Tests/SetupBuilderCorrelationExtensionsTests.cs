@@ -35,35 +35,26 @@ public class SetupBuilderCorrelationExtensionsTests
     }
 
     [Fact]
-    public void The_default_id_format_can_be_set_in_code_and_overridden_in_the_layout()
+    public void Options_belong_to_each_layout()
     {
         using var factory = new LogFactory();
-        factory.Setup().RegisterCorrelation(o => o.IdFormat = TraceIdFormat.Datadog).LoadConfigurationFromXml("""
+        factory.Setup().RegisterCorrelation().LoadConfigurationFromXml("""
             <nlog throwConfigExceptions="true">
-              <targets><target name="m" type="Memory" layout="${trace-id}|${parent-span-id}|${trace-id:format=hex}" /></targets>
+              <targets><target name="m" type="Memory" layout="${trace-id:format=datadog}|${parent-span-id:format=Datadog}|${trace-id:format=hex}|${trace-id}" /></targets>
               <rules><logger name="*" minlevel="Trace" writeTo="m" /></rules>
             </nlog>
             """);
         using var span = NLogHarness.StartSpan();
 
-        Assert.Equal("11803532876627986230|67667974448284343|4bf92f3577b34da6a3ce929d0e0e4736", LogOne(factory));
+        Assert.Equal("11803532876627986230|67667974448284343|4bf92f3577b34da6a3ce929d0e0e4736|4bf92f3577b34da6a3ce929d0e0e4736", LogOne(factory));
     }
 
     [Fact]
-    public void Without_registration_nlog_does_not_know_the_renderers()
+    public void A_null_builder_throws_while_configuring()
     {
         using var factory = new LogFactory();
 
-        Assert.Throws<NLogConfigurationException>(() => factory.Setup().LoadConfigurationFromXml(ConfigWithoutExtensions));
-    }
-
-    [Fact]
-    public void Bad_arguments_throw_while_configuring()
-    {
-        using var factory = new LogFactory();
-
-        Assert.Throws<ArgumentNullException>(() => factory.Setup().RegisterCorrelation(null!));
-        Assert.Throws<ArgumentException>(() => factory.Setup().RegisterCorrelation(o => o.IdFormat = (TraceIdFormat)42));
+        Assert.Throws<ArgumentNullException>(() => SetupBuilderCorrelationExtensions.RegisterCorrelation(null!));
     }
 
     private static string LogOne(LogFactory factory)

@@ -1,6 +1,5 @@
 using Correlation.Context;
 using Correlation.Diagnostics;
-using Correlation.Trace;
 using NLog;
 
 namespace Correlation.NLog.LayoutRenderers;
@@ -38,10 +37,10 @@ internal sealed class TraceFieldReader
         return new TraceFieldReader(options);
     }
 
-    /// <summary>An attribute of the resource (the given one, else the tracer provider's or the environment's).</summary>
-    public static TraceFieldReader ForResource(string renderer, string? key, Resource? resource)
+    /// <summary>An attribute of the resource: the running tracer provider's, else the environment's.</summary>
+    public static TraceFieldReader ForResource(string renderer, string? key)
     {
-        var options = new TraceContextOptions { Fields = TraceFields.None, Resource = resource };
+        var options = new TraceContextOptions { Fields = TraceFields.None };
         options.IncludeResource(RequireItem(renderer, key));
         return new TraceFieldReader(options);
     }

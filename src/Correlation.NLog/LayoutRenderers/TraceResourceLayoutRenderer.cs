@@ -1,5 +1,4 @@
 using System.Text;
-using Correlation.Trace;
 using NLog;
 using NLog.Config;
 using NLog.LayoutRenderers;
@@ -23,14 +22,11 @@ public sealed class TraceResourceLayoutRenderer : LayoutRenderer
     [DefaultParameter]
     public string? Item { get; set; }
 
-    /// <summary>The resource set in code by the registration's options; <see langword="null"/> for the provider's or the environment's.</summary>
-    internal Resource? Resource { get; set; }
-
     /// <inheritdoc/>
     protected override void InitializeLayoutRenderer()
     {
         base.InitializeLayoutRenderer();
-        _reader = TraceFieldReader.ForResource(Name, Item, Resource);
+        _reader = TraceFieldReader.ForResource(Name, Item);
     }
 
     /// <inheritdoc/>

@@ -1,55 +1,73 @@
 using Correlation.Trace;
-using NLog;
 
 namespace Correlation.NLog.Tests.LayoutRenderers;
 
+/// <summary>The active resource is process-wide (the tracer provider sets it), so these tests run alone.</summary>
+[CollectionDefinition(nameof(TraceResourceLayoutRendererTests), DisableParallelization = true)]
+public class ActiveResourceGroup;
+
+[Collection(nameof(TraceResourceLayoutRendererTests))]
 public class TraceResourceLayoutRendererTests
 {
     [Fact]
-    public void Renders_the_default_resource_from_xml()
+    public void Without_a_tracer_provider_renders_the_environment_resource()
     {
+        ActiveResource.SetFromProvider(null);
         using var nlog = NLogHarness.ForLayout("${trace-resource:item=service.name}");
 
-        // No tracer provider runs in these tests, so the resource is the environment's (unknown_service:<process> by default).
-        Assert.Equal(Resource.Default.ServiceName, nlog.LogOne());
         Assert.NotEqual(string.Empty, Resource.Default.ServiceName);
+        Assert.Equal(Resource.Default.ServiceName, nlog.LogOne());
     }
 
     [Fact]
-    public void Renders_attributes_of_the_resource_given_in_code()
+    public void Renders_attributes_of_the_tracer_provider_resource()
     {
         var resource = new ResourceBuilder().IgnoreEnvironment().AddService("checkout", "1.4.2", "prod").Build();
-        using var factory = new LogFactory();
-        factory.Setup()
-            .RegisterCorrelation(o => o.Resource = resource)
-            .LoadConfigurationFromXml("""
-                <nlog throwConfigExceptions="true">
-                  <targets><target name="m" type="Memory" layout="${trace-resource:item=service.name}|${trace-resource:service.version}|${trace-resource:item=deployment.environment.name}|${trace-resource:item=absent}|" /></targets>
-                  <rules><logger name="*" minlevel="Trace" writeTo="m" /></rules>
-                </nlog>
-                """);
+        using var nlog = NLogHarness.ForLayout(
+            "${trace-resource:item=service.name}|${trace-resource:service.version}|${trace-resource:item=deployment.environment.name}|${trace-resource:item=absent}|");
+        ActiveResource.SetFromProvider(resource);
+        try
+        {
+            Assert.Equal("checkout|1.4.2|prod||", nlog.LogOne());
+        }
+        finally
+        {
+            ActiveResource.SetFromProvider(null);
+        }
+    }
 
-        factory.GetLogger("x").Info("hi");
-        factory.Flush();
+    [Fact]
+    public void Follows_a_tracer_provider_started_after_the_configuration_was_loaded()
+    {
+        ActiveResource.SetFromProvider(null);
+        using var nlog = NLogHarness.ForLayout("${trace-resource:item=service.name}");
+        Assert.Equal(Resource.Default.ServiceName, nlog.LogOne());
 
-        Assert.Equal(["checkout|1.4.2|prod||"], factory.Configuration!.FindTargetByName<global::NLog.Targets.MemoryTarget>("m")!.Logs);
+        ActiveResource.SetFromProvider(new ResourceBuilder().IgnoreEnvironment().AddService("late").Build());
+        try
+        {
+            Assert.Equal("late", nlog.LogOne());
+        }
+        finally
+        {
+            ActiveResource.SetFromProvider(null);
+        }
     }
 
     [Fact]
     public void Is_written_outside_a_span_too()
     {
-        var resource = new ResourceBuilder().IgnoreEnvironment().AddService("svc").Build();
-        using var factory = new LogFactory();
-        factory.Setup().RegisterCorrelation(o => o.Resource = resource).LoadConfigurationFromXml("""
-            <nlog throwConfigExceptions="true">
-              <targets><target name="m" type="Memory" layout="${trace-resource:item=service.name}" /></targets>
-              <rules><logger name="*" minlevel="Trace" writeTo="m" /></rules>
-            </nlog>
-            """);
+        ActiveResource.SetFromProvider(new ResourceBuilder().IgnoreEnvironment().AddService("svc").Build());
+        try
+        {
+            using var nlog = NLogHarness.ForLayout("${trace-resource:item=service.name}");
 
-        Assert.Null(Activity.Current);
-        factory.GetLogger("x").Info("hi");
-        factory.Flush();
-        Assert.Equal(["svc"], factory.Configuration!.FindTargetByName<global::NLog.Targets.MemoryTarget>("m")!.Logs);
+            Assert.Null(Activity.Current);
+            Assert.Equal("svc", nlog.LogOne());
+        }
+        finally
+        {
+            ActiveResource.SetFromProvider(null);
+        }
     }
 }
