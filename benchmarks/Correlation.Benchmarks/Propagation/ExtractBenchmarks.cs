@@ -12,6 +12,8 @@ namespace Correlation.Benchmarks.Propagation;
 /// <see cref="ActivityContext.TryParse(string, string, bool, out ActivityContext)"/>, plus the baggage list), and Correlation.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class ExtractBenchmarks
 {
     private readonly Dictionary<string, string> _carrier = PropagationInputs.Headers();

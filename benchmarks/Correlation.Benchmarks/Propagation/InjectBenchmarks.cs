@@ -11,6 +11,8 @@ namespace Correlation.Benchmarks.Propagation;
 /// its own API and through its DistributedContextPropagator face (what HttpClient calls once installed).
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class InjectBenchmarks
 {
     private static readonly CarrierSetter<Dictionary<string, string>> s_setter = static (carrier, name, value) => carrier[name] = value;

@@ -180,4 +180,19 @@ public class TraceParentTests
         PropagationCarriers.HttpHeadersSetter(headers, "traceparent", "x");
         Assert.Equal("x", PropagationCarriers.HttpHeadersGetter(headers, "traceparent"));
     }
+
+    [Fact]
+    public void The_random_flag_is_forwarded_from_a_context_and_from_a_span_started_under_it()
+    {
+        using var spans = new Correlation.Core.Tests.Support.TestSpans();
+        var extracted = Headers.Extract($"00-{Headers.TraceId}-{Headers.SpanId}-03");
+
+        using var child = spans.Source.StartActivity("child", ActivityKind.Server, extracted.ActivityContext)!;
+        var fromSpan = new Dictionary<string, string>();
+        CorrelationPropagator.Default.Inject(child, fromSpan, PropagationCarriers.DictionarySetter);
+
+        Assert.EndsWith("-03", Headers.Inject(extracted)["traceparent"], StringComparison.Ordinal);
+        Assert.Equal((ActivityTraceFlags)3, child.ActivityTraceFlags);
+        Assert.Equal($"00-{Headers.TraceId}-{child.SpanId.ToHexString()}-03", fromSpan["traceparent"]);
+    }
 }
