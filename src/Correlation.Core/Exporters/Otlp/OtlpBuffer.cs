@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Correlation.Exporters.Otlp;
 
@@ -36,23 +37,38 @@ internal sealed class OtlpBuffer : IBufferWriter<byte>, IDisposable
 
     public Span<byte> GetSpan(int sizeHint = 0)
     {
-        Ensure(sizeHint);
+        if (_array.Length - _length < Math.Max(sizeHint, 1))
+        {
+            Grow(sizeHint);
+        }
+
         return _array.AsSpan(_length);
+    }
+
+    /// <summary>Appends one byte (tags and short lengths, the most frequent writes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void WriteByte(byte value)
+    {
+        if (_length == _array.Length)
+        {
+            Grow(1);
+        }
+
+        _array[_length++] = value;
     }
 
     /// <summary>Makes room for at least <paramref name="count"/> more bytes.</summary>
     public void Ensure(int count)
     {
-        if (count < 1)
+        if (_array.Length - _length < Math.Max(count, 1))
         {
-            count = 1;
+            Grow(count);
         }
+    }
 
-        if (_array.Length - _length >= count)
-        {
-            return;
-        }
-
+    private void Grow(int count)
+    {
+        count = Math.Max(count, 1);
         var newSize = Math.Max(_array.Length * 2, _length + count);
         var bigger = ArrayPool<byte>.Shared.Rent(newSize);
         Buffer.BlockCopy(_array, 0, bigger, 0, _length);

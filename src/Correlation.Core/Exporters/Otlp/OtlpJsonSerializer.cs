@@ -125,12 +125,9 @@ internal sealed class OtlpJsonSerializer : IDisposable
     {
         var limits = OtlpSpanBudget.For(activity, spanLimits);
         w.WriteStartObject();
-        Span<byte> id = stackalloc byte[16];
-        Span<char> hex = stackalloc char[32];
-        activity.TraceId.CopyTo(id);
-        WriteHex(w, TraceId, id, hex);
-        activity.SpanId.CopyTo(id[..8]);
-        WriteHex(w, SpanId, id[..8], hex);
+        // Activity ids keep their lowercase hex: written as they are, nothing converted or allocated.
+        w.WriteString(TraceId, activity.TraceId.ToHexString());
+        w.WriteString(SpanId, activity.SpanId.ToHexString());
         var traceState = activity.TraceStateString;
         if (!string.IsNullOrEmpty(traceState))
         {
@@ -140,8 +137,7 @@ internal sealed class OtlpJsonSerializer : IDisposable
         var parent = activity.ParentSpanId;
         if (parent != default)
         {
-            parent.CopyTo(id[..8]);
-            WriteHex(w, ParentSpanId, id[..8], hex);
+            w.WriteString(ParentSpanId, parent.ToHexString());
         }
 
         w.WriteNumber(Flags, OtlpSpanFacts.SpanFlags(activity));
@@ -208,7 +204,7 @@ internal sealed class OtlpJsonSerializer : IDisposable
                 continue;
             }
 
-            WriteLink(w, link, in limits, id, hex);
+            WriteLink(w, link, in limits);
             written++;
         }
 
@@ -268,14 +264,12 @@ internal sealed class OtlpJsonSerializer : IDisposable
         w.WriteEndObject();
     }
 
-    private static void WriteLink(Utf8JsonWriter w, in ActivityLink link, in OtlpSpanBudget limits, Span<byte> id, Span<char> hex)
+    private static void WriteLink(Utf8JsonWriter w, in ActivityLink link, in OtlpSpanBudget limits)
     {
         w.WriteStartObject();
         var context = link.Context;
-        context.TraceId.CopyTo(id);
-        WriteHex(w, TraceId, id, hex);
-        context.SpanId.CopyTo(id[..8]);
-        WriteHex(w, SpanId, id[..8], hex);
+        w.WriteString(TraceId, context.TraceId.ToHexString());
+        w.WriteString(SpanId, context.SpanId.ToHexString());
         if (!string.IsNullOrEmpty(context.TraceState))
         {
             w.WriteString(TraceState, context.TraceState);
@@ -309,12 +303,6 @@ internal sealed class OtlpJsonSerializer : IDisposable
 
         w.WriteNumber(Flags, OtlpSpanFacts.LinkFlags(context));
         w.WriteEndObject();
-    }
-
-    private static void WriteHex(Utf8JsonWriter w, JsonEncodedText name, ReadOnlySpan<byte> bytes, Span<char> hex)
-    {
-        Convert.TryToHexStringLower(bytes, hex, out var written);
-        w.WriteString(name, hex[..written]);
     }
 
     private static void WriteUInt64String(Utf8JsonWriter w, JsonEncodedText name, ulong value)

@@ -100,7 +100,7 @@ internal static class OtlpProtobufSerializer
 
     private static void WriteScope(OtlpBuffer buffer, ActivitySource scope, KeyValuePair<string, object?>[] tags)
     {
-        var message = BeginMessage(buffer, ScopeSpansScope);
+        var message = BeginShortMessage(buffer, ScopeSpansScope);
         WriteStringField(buffer, ScopeName, scope.Name);
         if (!string.IsNullOrEmpty(scope.Version))
         {
@@ -112,7 +112,7 @@ internal static class OtlpProtobufSerializer
             WriteKeyValue(buffer, ScopeAttributes, tag.Key, tag.Value);
         }
 
-        EndMessage(buffer, message);
+        EndShortMessage(buffer, message);
     }
 
     internal static void WriteSpan(OtlpBuffer buffer, Activity activity, OtlpSpanLimits spanLimits)
@@ -120,9 +120,9 @@ internal static class OtlpProtobufSerializer
         var limits = OtlpSpanBudget.For(activity, spanLimits);
         var span = BeginMessage(buffer, ScopeSpansSpans);
         Span<byte> id = stackalloc byte[16];
-        activity.TraceId.CopyTo(id);
+        OtlpSpanFacts.HexToBytes(activity.TraceId.ToHexString(), id);
         WriteBytesField(buffer, SpanTraceId, id);
-        activity.SpanId.CopyTo(id[..8]);
+        OtlpSpanFacts.HexToBytes(activity.SpanId.ToHexString(), id[..8]);
         WriteBytesField(buffer, SpanSpanId, id[..8]);
         var traceState = activity.TraceStateString;
         if (!string.IsNullOrEmpty(traceState))
@@ -133,7 +133,7 @@ internal static class OtlpProtobufSerializer
         var parent = activity.ParentSpanId;
         if (parent != default)
         {
-            parent.CopyTo(id[..8]);
+            OtlpSpanFacts.HexToBytes(parent.ToHexString(), id[..8]);
             WriteBytesField(buffer, SpanParentSpanId, id[..8]);
         }
 
@@ -207,14 +207,14 @@ internal static class OtlpProtobufSerializer
         var code = OtlpSpanFacts.Status(activity, out var message);
         if (code != 0)
         {
-            var status = BeginMessage(buffer, SpanStatus);
+            var status = BeginShortMessage(buffer, SpanStatus);
             if (message is not null)
             {
                 WriteStringField(buffer, StatusMessage, message);
             }
 
             WriteVarintField(buffer, StatusCode, (ulong)code);
-            EndMessage(buffer, status);
+            EndShortMessage(buffer, status);
         }
 
         WriteFixed32Field(buffer, SpanFlags, OtlpSpanFacts.SpanFlags(activity));
@@ -223,7 +223,7 @@ internal static class OtlpProtobufSerializer
 
     private static void WriteEvent(OtlpBuffer buffer, in ActivityEvent activityEvent, in OtlpSpanBudget limits)
     {
-        var message = BeginMessage(buffer, SpanEvents);
+        var message = BeginShortMessage(buffer, SpanEvents);
         WriteFixed64Field(buffer, EventTime, OtlpSpanFacts.ToUnixNanos(activityEvent.Timestamp));
         WriteStringField(buffer, EventName, activityEvent.Name);
         var written = 0;
@@ -250,17 +250,17 @@ internal static class OtlpProtobufSerializer
             WriteVarintField(buffer, EventDroppedAttributes, (uint)dropped);
         }
 
-        EndMessage(buffer, message);
+        EndShortMessage(buffer, message);
     }
 
     private static void WriteLink(OtlpBuffer buffer, in ActivityLink link, in OtlpSpanBudget limits)
     {
-        var message = BeginMessage(buffer, SpanLinks);
+        var message = BeginShortMessage(buffer, SpanLinks);
         var context = link.Context;
         Span<byte> id = stackalloc byte[16];
-        context.TraceId.CopyTo(id);
+        OtlpSpanFacts.HexToBytes(context.TraceId.ToHexString(), id);
         WriteBytesField(buffer, LinkTraceId, id);
-        context.SpanId.CopyTo(id[..8]);
+        OtlpSpanFacts.HexToBytes(context.SpanId.ToHexString(), id[..8]);
         WriteBytesField(buffer, LinkSpanId, id[..8]);
         if (!string.IsNullOrEmpty(context.TraceState))
         {
@@ -292,7 +292,7 @@ internal static class OtlpProtobufSerializer
         }
 
         WriteFixed32Field(buffer, LinkFlags, OtlpSpanFacts.LinkFlags(context));
-        EndMessage(buffer, message);
+        EndShortMessage(buffer, message);
     }
 
     internal static void WriteKeyValue(OtlpBuffer buffer, int field, string key, object? value)
@@ -303,15 +303,15 @@ internal static class OtlpProtobufSerializer
             return;
         }
 
-        var message = BeginMessage(buffer, field);
+        var message = BeginShortMessage(buffer, field);
         WriteStringField(buffer, KeyValueKey, key);
         WriteAnyValue(buffer, KeyValueValue, value!, kind);
-        EndMessage(buffer, message);
+        EndShortMessage(buffer, message);
     }
 
     private static void WriteAnyValue(OtlpBuffer buffer, int field, object value, OtlpValueKind kind)
     {
-        var message = BeginMessage(buffer, field);
+        var message = BeginShortMessage(buffer, field);
         switch (kind)
         {
             case OtlpValueKind.String:
@@ -337,60 +337,60 @@ internal static class OtlpProtobufSerializer
                 break;
         }
 
-        EndMessage(buffer, message);
+        EndShortMessage(buffer, message);
     }
 
     private static void WriteArray(OtlpBuffer buffer, Array array)
     {
-        var message = BeginMessage(buffer, AnyArray);
+        var message = BeginShortMessage(buffer, AnyArray);
         switch (array)
         {
             case string[] strings:
                 foreach (var s in strings)
                 {
-                    var element = BeginMessage(buffer, ArrayValues);
+                    var element = BeginShortMessage(buffer, ArrayValues);
                     if (s is not null)
                     {
                         WriteStringField(buffer, AnyString, s);
                     }
 
-                    EndMessage(buffer, element);
+                    EndShortMessage(buffer, element);
                 }
 
                 break;
             case long[] longs:
                 foreach (var l in longs)
                 {
-                    var element = BeginMessage(buffer, ArrayValues);
+                    var element = BeginShortMessage(buffer, ArrayValues);
                     WriteInt64Field(buffer, AnyInt, l);
-                    EndMessage(buffer, element);
+                    EndShortMessage(buffer, element);
                 }
 
                 break;
             case int[] ints:
                 foreach (var i in ints)
                 {
-                    var element = BeginMessage(buffer, ArrayValues);
+                    var element = BeginShortMessage(buffer, ArrayValues);
                     WriteInt64Field(buffer, AnyInt, i);
-                    EndMessage(buffer, element);
+                    EndShortMessage(buffer, element);
                 }
 
                 break;
             case double[] doubles:
                 foreach (var d in doubles)
                 {
-                    var element = BeginMessage(buffer, ArrayValues);
+                    var element = BeginShortMessage(buffer, ArrayValues);
                     WriteDoubleField(buffer, AnyDouble, d);
-                    EndMessage(buffer, element);
+                    EndShortMessage(buffer, element);
                 }
 
                 break;
             case bool[] bools:
                 foreach (var b in bools)
                 {
-                    var element = BeginMessage(buffer, ArrayValues);
+                    var element = BeginShortMessage(buffer, ArrayValues);
                     WriteBoolField(buffer, AnyBool, b);
-                    EndMessage(buffer, element);
+                    EndShortMessage(buffer, element);
                 }
 
                 break;
@@ -405,7 +405,7 @@ internal static class OtlpProtobufSerializer
 
                     if (kind == OtlpValueKind.None)
                     {
-                        EndMessage(buffer, BeginMessage(buffer, ArrayValues));
+                        EndShortMessage(buffer, BeginShortMessage(buffer, ArrayValues));
                     }
                     else
                     {
@@ -416,6 +416,6 @@ internal static class OtlpProtobufSerializer
                 break;
         }
 
-        EndMessage(buffer, message);
+        EndShortMessage(buffer, message);
     }
 }

@@ -14,6 +14,13 @@ internal static class OtlpSpanFacts
 
     private static readonly long UnixEpochTicks = DateTime.UnixEpoch.Ticks;
 
+    /// <summary>
+    /// Turns an id's cached lowercase hex (<see cref="ActivityTraceId.ToHexString"/> allocates nothing) into its bytes
+    /// with the vectorised <see cref="Convert.FromHexString(ReadOnlySpan{char}, Span{byte}, out int, out int)"/>.
+    /// </summary>
+    public static void HexToBytes(string hex, Span<byte> destination) =>
+        Convert.FromHexString(hex, destination, out _, out _);
+
     public static ulong ToUnixNanos(DateTime utc) => (ulong)(utc.Ticks - UnixEpochTicks) * 100UL;
 
     public static ulong ToUnixNanos(DateTimeOffset time) => (ulong)(time.UtcTicks - UnixEpochTicks) * 100UL;

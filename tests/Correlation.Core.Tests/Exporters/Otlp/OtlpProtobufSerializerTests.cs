@@ -212,6 +212,43 @@ public class OtlpProtobufSerializerTests
         Assert.Equal("héllo ✓", attributes["text"]);
     }
 
+    [Theory]
+    [InlineData(41)]
+    [InlineData(42)]
+    [InlineData(43)]
+    [InlineData(120)]
+    [InlineData(127)]
+    [InlineData(128)]
+    [InlineData(300)]
+    [InlineData(20_000)]
+    public void Values_around_every_length_prefix_size_are_written_exactly(int length)
+    {
+        // Short messages reserve one length byte and move their body when it needs more; strings of up to 42 chars
+        // are encoded in one pass. Both edges, ASCII and 3-byte UTF-8, and a long array of longs.
+        using var trace = new OtlpTestTrace();
+        using var exporter = NewExporter();
+        var ascii = new string('a', length);
+        var wide = new string('✓', length);
+        var longs = Enumerable.Range(0, length).Select(i => (long)i * 1_000_003).ToArray();
+        var span = trace.Source.StartActivity("lengths")!;
+        span.SetTag("ascii", ascii);
+        span.SetTag("wide", wide);
+        span.SetTag("longs", longs);
+        span.AddEvent(new ActivityEvent(wide, tags: new ActivityTagsCollection { [ascii] = wide }));
+        span.Stop();
+
+        var written = Decode(exporter.SerializeForTest(new[] { span })).Spans[0];
+        var attributes = written.Attributes(9);
+
+        Assert.Equal(ascii, attributes["ascii"]);
+        Assert.Equal(wide, attributes["wide"]);
+        Assert.Equal(longs.Select(l => (object?)l).ToArray(), (object?[])attributes["longs"]!);
+        var e = Assert.Single(written.Messages(11));
+        Assert.Equal(wide, e.String(2));
+        Assert.Equal(wide, e.Attributes(3)[ascii]);
+        Assert.Equal("lengths", written.String(5));
+    }
+
     [Fact]
     public void Serialising_a_batch_again_allocates_nothing()
     {
