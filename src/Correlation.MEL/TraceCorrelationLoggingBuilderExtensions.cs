@@ -1,5 +1,7 @@
 using Correlation.Logging;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.Enrichment;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Logging;
@@ -38,6 +40,9 @@ public static class TraceCorrelationLoggingBuilderExtensions
             // (AddLogging's LoggerFactory, or EnableEnrichment's ExtendedLoggerFactory when added first).
             var descriptor = ServiceDescriptor.Singleton<ILoggerFactory>(sp => TraceCorrelationRegistration.CreateFactory(sp, services));
             services.Add(descriptor);
+
+            // Only used if EnableEnrichment() later replaces the factory above (it is silent otherwise).
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<ILogEnricher, TraceCorrelationEnricher>());
         }
 
         if (configure is not null)

@@ -7,12 +7,18 @@ namespace Correlation.Logging;
 /// <summary>Marks a service collection as having trace correlation (idempotence) and builds the decorating factory.</summary>
 internal sealed class TraceCorrelationRegistration
 {
+    private volatile bool _decoratorActive;
+
+    /// <summary>Whether the decorating factory was built (then <see cref="TraceCorrelationEnricher"/> adds nothing).</summary>
+    internal bool DecoratorActive => _decoratorActive;
+
     /// <summary>
     /// Builds the decorating factory around the factory the application registered. The service collection is read at
     /// resolution time, so providers and factories registered after <c>AddTraceCorrelation</c> are seen too.
     /// </summary>
     internal static ILoggerFactory CreateFactory(IServiceProvider services, IServiceCollection registrations)
     {
+        services.GetRequiredService<TraceCorrelationRegistration>()._decoratorActive = true;
         var options = services.GetRequiredService<IOptions<TraceCorrelationLoggerOptions>>().Value;
         var settings = new CorrelationLoggerSettings(options);
         var inner = FindInnerFactory(registrations);

@@ -60,7 +60,6 @@ public class JsonConsoleTests
 
         var first = lines[0].RootElement;
         Assert.Equal("Hello world", first.GetProperty("Message").GetString());
-        Assert.Equal("Hello world", first.GetProperty("State").GetProperty("Message").GetString());
         Assert.Equal("Hello {Name}", JsonAssert.StateValue(lines[0], "{OriginalFormat}"));
         Assert.Equal("world", JsonAssert.StateValue(lines[0], "Name"));
         Assert.Equal("Order o-1 placed with 2 items", lines[1].RootElement.GetProperty("Message").GetString());
@@ -68,7 +67,50 @@ public class JsonConsoleTests
 
         // {OriginalFormat} stays the last entry of the state, after the fields.
         var names = first.GetProperty("State").EnumerateObject().Select(p => p.Name).ToList();
-        Assert.Equal(["Message", "Name", "trace_id", "span_id", "{OriginalFormat}"], names);
+        Assert.Equal(["Name", "trace_id", "span_id", "{OriginalFormat}"], names);
+    }
+
+    [Fact]
+    public void Apart_from_the_fields_every_line_is_what_the_formatter_writes_without_correlation()
+    {
+        static void Write(ILogger logger)
+        {
+            logger.LogInformation("Hello {Name}", "world");
+            AppLog.OrderPlaced(logger, "o-1", 2);
+            AppLog.OrderPlacedDefined(logger, "o-2", 3, null);
+            AppLog.Seven(logger, 1, 2, 3, 4, 5, 6, 7);
+            using (logger.BeginScope("Request {RequestId}", "r-1"))
+            {
+                logger.LogError(new InvalidOperationException("boom"), "Failed {Code}", 42);
+            }
+        }
+
+        List<JsonDocument> plain;
+        using (var capture = new ConsoleCapture())
+        {
+            var factory = LoggerFactory.Create(builder => builder.AddJsonConsole(o => o.IncludeScopes = true));
+            using (TestSpan.Start())
+            {
+                Write(factory.CreateLogger("Json"));
+            }
+
+            factory.Dispose();
+            plain = capture.JsonLines();
+        }
+
+        var correlated = Run(true, null, logger =>
+        {
+            using var span = TestSpan.Start();
+            Write(logger);
+        });
+
+        Assert.Equal(5, plain.Count);
+        Assert.Equal(plain.Count, correlated.Count);
+        for (var i = 0; i < plain.Count; i++)
+        {
+            Assert.NotNull(JsonAssert.StateValue(correlated[i], "trace_id"));
+            Assert.Equal(JsonAssert.WithoutStateKeys(plain[i].RootElement), JsonAssert.WithoutStateKeys(correlated[i].RootElement, "trace_id", "span_id"));
+        }
     }
 
     [Fact]

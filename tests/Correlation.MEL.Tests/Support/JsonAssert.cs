@@ -25,6 +25,21 @@ internal static class JsonAssert
         }
     }
 
+    /// <summary>The element as compact JSON, with the named keys removed from its <c>State</c> object.</summary>
+    public static string WithoutStateKeys(JsonElement root, params string[] keys)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(root.GetRawText())!.AsObject();
+        if (node["State"] is System.Text.Json.Nodes.JsonObject state)
+        {
+            foreach (var key in keys)
+            {
+                state.Remove(key);
+            }
+        }
+
+        return node.ToJsonString();
+    }
+
     public static string? StateValue(JsonDocument line, string name)
         => line.RootElement.TryGetProperty("State", out var state) && state.TryGetProperty(name, out var value) ? value.GetString() : null;
 }

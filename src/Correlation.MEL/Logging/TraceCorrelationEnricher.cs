@@ -1,0 +1,58 @@
+using Correlation.Context;
+using Correlation.Diagnostics;
+using Microsoft.Extensions.Diagnostics.Enrichment;
+using Microsoft.Extensions.Options;
+
+namespace Correlation.Logging;
+
+/// <summary>
+/// The fallback for applications that call <c>EnableEnrichment()</c> after <c>AddTraceCorrelation()</c>: that call
+/// replaces the registered logger factory with Microsoft.Extensions.Telemetry's, so our decorating factory is never
+/// built. Its logger then asks this enricher for tags, and the fields still reach every provider as record properties.
+/// It stays silent whenever the decorating factory is in place (the fields are already in the state).
+/// </summary>
+internal sealed class TraceCorrelationEnricher : ILogEnricher
+{
+    private readonly TraceCorrelationRegistration _registration;
+    private readonly IOptions<TraceCorrelationLoggerOptions> _options;
+    private CorrelationLoggerSettings? _settings;
+
+    public TraceCorrelationEnricher(TraceCorrelationRegistration registration, IOptions<TraceCorrelationLoggerOptions> options)
+    {
+        _registration = registration;
+        _options = options;
+    }
+
+    public void Enrich(IEnrichmentTagCollector collector)
+    {
+        if (_registration.DecoratorActive)
+        {
+            return;
+        }
+
+        try
+        {
+            var settings = _settings ??= new CorrelationLoggerSettings(_options.Value);
+            var span = TraceFieldSet.CurrentSpan();
+            if (span is null && !settings.HasFieldsOutsideSpan)
+            {
+                return;
+            }
+
+            var set = settings.FieldSet;
+            var names = settings.Names;
+            for (var i = 0; i < names.Length; i++)
+            {
+                var value = set.GetValue(span, i);
+                if (value is not null)
+                {
+                    collector.Add(names[i], value);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            CorrelationEventSource.Log.Swallowed("Correlation.MEL", ex);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using Correlation.Context;
+using Correlation.MEL.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serilog;
+
+namespace Correlation.MEL.Tests.Hosting;
+
+/// <summary>The one line in a real <c>Host.CreateApplicationBuilder</c> application, options from appsettings.json.</summary>
+public class GenericHostTests
+{
+    private const string AppSettings = """
+        {
+          "Logging": {
+            "LogLevel": { "Default": "Information" },
+            "Correlation": {
+              "Profile": "ElasticCommonSchema",
+              "Names": { "TraceId": "traceId" },
+              "Baggage": { "tenant.id": "tenant" }
+            }
+          }
+        }
+        """;
+
+    private static (IHost Host, CollectingSerilogSink Sink) Build(TempContentRoot root, Action<HostApplicationBuilder> configure)
+    {
+        var sink = new CollectingSerilogSink();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = root.Path, Args = [], EnvironmentName = "Production" });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSerilog(new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(sink).CreateLogger(), dispose: true);
+        configure(builder);
+        return (builder.Build(), sink);
+    }
+
+    [Fact]
+    public void One_line_with_options_from_appsettings_json()
+    {
+        using var root = new TempContentRoot(AppSettings);
+        var (host, sink) = Build(root, builder => builder.Logging.AddTraceCorrelation());
+        using (host)
+        using (var span = TestSpan.Start())
+        {
+            span.AddBaggage("tenant.id", "acme");
+            var logger = host.Services.GetRequiredService<ILogger<GenericHostTests>>();
+            AppLog.OrderPlaced(logger, "o-1", 1);
+
+            var logEvent = Assert.Single(sink.Events, e => e.MessageTemplate.Text.StartsWith("Order", StringComparison.Ordinal));
+            Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(logEvent, "traceId"));
+            Assert.Equal(span.SpanId(), CollectingSerilogSink.Scalar(logEvent, "span.id"));
+            Assert.Equal("acme", CollectingSerilogSink.Scalar(logEvent, "tenant"));
+            Assert.False(logEvent.Properties.ContainsKey("trace.id"));
+            Assert.Equal("o-1", CollectingSerilogSink.Scalar(logEvent, "OrderId"));
+        }
+    }
+
+    [Fact]
+    public void Code_wins_over_configuration()
+    {
+        using var root = new TempContentRoot(AppSettings);
+        var (host, sink) = Build(root, builder => builder.Logging.AddTraceCorrelation(o => o.Context.Names[TraceFields.TraceId] = "fromCode"));
+        using (host)
+        using (var span = TestSpan.Start())
+        {
+            host.Services.GetRequiredService<ILogger<GenericHostTests>>().LogInformation("Code");
+            var logEvent = Assert.Single(sink.Events, e => e.MessageTemplate.Text == "Code");
+            Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(logEvent, "fromCode"));
+            Assert.Equal(span.SpanId(), CollectingSerilogSink.Scalar(logEvent, "span.id"));
+        }
+    }
+
+    [Fact]
+    public void An_invalid_configuration_value_is_ignored_and_the_application_still_logs()
+    {
+        using var root = new TempContentRoot("""{ "Logging": { "Correlation": { "Profile": "NoSuchProfile", "DropUnsampledTraces": "maybe" } } }""");
+        var (host, sink) = Build(root, builder => builder.Logging.AddTraceCorrelation());
+        using (host)
+        using (var span = TestSpan.Start())
+        {
+            host.Services.GetRequiredService<ILogger<GenericHostTests>>().LogInformation("Still");
+            var logEvent = Assert.Single(sink.Events, e => e.MessageTemplate.Text == "Still");
+            Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(logEvent, "trace_id"));
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Coexists_with_enable_enrichment_in_either_order(bool correlationFirst)
+    {
+        using var root = new TempContentRoot("{}");
+        var (host, sink) = Build(root, builder =>
+        {
+            if (correlationFirst)
+            {
+                builder.Logging.AddTraceCorrelation();
+            }
+
+            builder.Logging.EnableEnrichment();
+            builder.Services.AddLogEnricher<TenantEnricher>();
+            builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+            if (!correlationFirst)
+            {
+                builder.Logging.AddTraceCorrelation();
+            }
+        });
+        using (host)
+        using (var span = TestSpan.Start())
+        {
+            var logger = host.Services.GetRequiredService<ILogger<GenericHostTests>>();
+            AppLog.OrderPlaced(logger, "o-9", 9);
+            logger.LogInformation("Plain {Value}", 5);
+
+            var events = sink.Events.Where(e => e.MessageTemplate.Text.StartsWith("Order", StringComparison.Ordinal) || e.MessageTemplate.Text.StartsWith("Plain", StringComparison.Ordinal)).ToArray();
+            Assert.Equal(2, events.Length);
+            foreach (var logEvent in events)
+            {
+                Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(logEvent, "trace_id"));
+                Assert.Equal(span.SpanId(), CollectingSerilogSink.Scalar(logEvent, "span_id"));
+                Assert.Equal("tenant-enricher", CollectingSerilogSink.Scalar(logEvent, "enriched.by"));
+            }
+
+            Assert.Equal("o-9", CollectingSerilogSink.Scalar(events[0], "OrderId"));
+            Assert.Equal("5", CollectingSerilogSink.Scalar(events[1], "Value"));
+        }
+    }
+}
