@@ -44,9 +44,6 @@ internal sealed class NLogOtlpTarget : Target
     /// <summary>The tenant baggage layout.</summary>
     public Layout Tenant { get; set; } = "${baggage:item=" + DemoFields.Tenant + "}";
 
-    /// <summary>How many records the receiver accepted.</summary>
-    public int Exported { get; private set; }
-
     /// <summary>The last export error, if any.</summary>
     public string? LastError { get; private set; }
 
@@ -102,13 +99,12 @@ internal sealed class NLogOtlpTarget : Target
 
         using var content = new ByteArrayContent(Serialize(batch));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var response = _http.Send(new HttpRequestMessage(HttpMethod.Post, _logsEndpoint) { Content = content });
+        using var request = new HttpRequestMessage(HttpMethod.Post, _logsEndpoint) { Content = content };
+        using var response = _http.Send(request);
         if (!response.IsSuccessStatusCode)
         {
             throw new HttpRequestException($"the OTLP receiver answered {(int)response.StatusCode} {response.ReasonPhrase}");
         }
-
-        Exported += batch.Count;
     }
 
     private byte[] Serialize(List<PendingRecord> batch)

@@ -110,9 +110,6 @@ internal sealed class TelemetryPipeline : IDisposable
     /// <summary>The worker's NLog logger.</summary>
     public NLogLogger WorkerLogger { get; }
 
-    /// <summary>How many NLog records the OTLP receiver accepted (the other frameworks' exporters do not tell).</summary>
-    public int NLogRecordsExported => _nlogOtlp?.Exported ?? 0;
-
     /// <summary>The last NLog export error, if any.</summary>
     public string? NLogExportError => _nlogOtlp?.LastError;
 
