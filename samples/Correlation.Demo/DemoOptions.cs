@@ -15,7 +15,7 @@ internal sealed class DemoOptions
           --otlp <endpoint>        also export spans and logs over OTLP/HTTP to <endpoint> (e.g. http://localhost:4318);
                                    OTEL_EXPORTER_OTLP_ENDPOINT does the same when no option is given
           --dashboard              start the Aspire Dashboard (from its NuGet package), export to it and print its URL;
-                                   it runs until Enter or Ctrl+C (at once when standard input is not a terminal or is closed)
+                                   it runs until Enter or Ctrl+C (at once when standard input is at its end)
           --dashboard-port <n>     the dashboard's web port (default: a free one)
           --dashboard-path <file>  another Aspire Dashboard executable (the bundled one is linux-x64)
           --port <n>               the order service's port on 127.0.0.1 (default: a free one)
