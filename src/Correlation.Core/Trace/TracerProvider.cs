@@ -176,6 +176,14 @@ public sealed class TracerProvider : IDisposable
                     options.Parent.TraceId != default && (options.Parent.TraceFlags & ActivityTraceFlags.Recorded) != 0
                         ? ActivitySamplingResult.AllDataAndRecorded
                         : ActivitySamplingResult.PropagationData;
+            case ParentBasedSampler { Root: TraceIdRatioSampler ratio, HasDefaultParentDelegates: true }:
+                // The common production choice (parentbased_traceidratio): the ratio decides roots, the flag the rest.
+                return (ref ActivityCreationOptions<ActivityContext> options) =>
+                    options.Parent.TraceId == default
+                        ? ratio.ShouldSample(ref options)
+                        : (options.Parent.TraceFlags & ActivityTraceFlags.Recorded) != 0
+                            ? ActivitySamplingResult.AllDataAndRecorded
+                            : ActivitySamplingResult.PropagationData;
             case TraceIdRatioSampler:
                 // It cannot throw: no guard needed. A ParentBasedSampler may hold user samplers, so it is guarded.
                 return sampler.ShouldSample;

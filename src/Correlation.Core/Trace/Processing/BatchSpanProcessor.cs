@@ -82,11 +82,12 @@ public sealed class BatchSpanProcessor : SpanProcessor
             return;
         }
 
-        switch (_queue.TryAdd(span))
+        switch (_queue.TryAdd(span, out var added))
         {
             case SpanQueue.AddResult.Added:
-                // Wake the worker once per complete batch, not per span: a wake-up costs far more than an enqueue.
-                if (_queue.Count >= _maxBatch && Volatile.Read(ref _wakePending) == 0 &&
+                // Wake the worker once per batch-size of additions, not per span (a wake-up costs far more than an
+                // enqueue), and without reading the consumer's head here; the worker drains every full batch it finds.
+                if (added % _maxBatch == 0 && Volatile.Read(ref _wakePending) == 0 &&
                     Interlocked.Exchange(ref _wakePending, 1) == 0)
                 {
                     _wake.Set();

@@ -134,6 +134,39 @@ public class ParentBasedSamplerTests
     }
 
     [Fact]
+    public void ParentBased_ratio_root_decides_roots_by_trace_id_and_follows_parents_otherwise()
+    {
+        var ratio = new TraceIdRatioSampler(0.5);
+        using var f = new Fixture(_ => new ParentBasedSampler(ratio));
+        var sampledRoots = 0;
+        for (var i = 0; i < 400; i++)
+        {
+            using var root = f.Source.StartActivity("root");
+            Assert.NotNull(root);
+            Assert.Equal(ratio.IsSampled(root.TraceId), root.Recorded);
+            sampledRoots += root.Recorded ? 1 : 0;
+        }
+
+        Assert.InRange(sampledRoots, 1, 399);
+
+        // A trace id the ratio would drop, under a sampled parent: the parent wins; and the other way round.
+        var dropped = ActivityTraceId.CreateFromString("7fffffffffffffff0000000000000001");
+        var kept = ActivityTraceId.CreateFromString("00000000000000010000000000000001");
+        Assert.False(ratio.IsSampled(dropped));
+        Assert.True(ratio.IsSampled(kept));
+        using (var child = f.Source.StartActivity("c1", ActivityKind.Server, new ActivityContext(dropped, ParentId, ActivityTraceFlags.Recorded, isRemote: true)))
+        {
+            Assert.True(child!.Recorded);
+        }
+
+        using (var child = f.Source.StartActivity("c2", ActivityKind.Server, new ActivityContext(kept, ParentId, ActivityTraceFlags.None, isRemote: true)))
+        {
+            Assert.NotNull(child);
+            Assert.False(child.Recorded);
+        }
+    }
+
+    [Fact]
     public void Links_are_not_consulted()
     {
         using var f = new Fixture(_ => new ParentBasedSampler(new AlwaysOffSampler()));
