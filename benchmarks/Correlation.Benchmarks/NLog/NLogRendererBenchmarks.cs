@@ -11,6 +11,8 @@ namespace Correlation.Benchmarks.NLog;
 /// plus a naive renderer pair calling <c>ToHexString()</c> per event, and (for scale) the same characters as literal text.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class NLogRendererBenchmarks
 {
     private ActivitySource _source = null!;

@@ -12,7 +12,15 @@ internal sealed class TraceFieldReader
 {
     private readonly TraceFieldSet _fields;
 
-    private TraceFieldReader(TraceContextOptions options) => _fields = TraceFieldSet.Create(options);
+    // A hex id is a field read of the span (Activity caches its hex strings), so it skips the general path, which
+    // costs more than the read itself and would make ${trace-id} ${span-id} slower than a naive ToHexString() renderer.
+    private readonly TraceFields _hexId;
+
+    private TraceFieldReader(TraceContextOptions options, TraceFields hexId = TraceFields.None)
+    {
+        _fields = TraceFieldSet.Create(options);
+        _hexId = hexId;
+    }
 
     /// <summary>A span field (ids, flags, tracestate) in the given id format.</summary>
     public static TraceFieldReader ForSpan(string renderer, TraceFields field, TraceIdFormat format)
@@ -22,11 +30,14 @@ internal sealed class TraceFieldReader
             throw ConfigurationError(renderer, "format", format.ToString(), "expected hex or datadog");
         }
 
-        return new TraceFieldReader(new TraceContextOptions
-        {
-            Profile = format == TraceIdFormat.Datadog ? TraceFieldProfile.Datadog : TraceFieldProfile.OpenTelemetry,
-            Fields = field,
-        });
+        var isHexId = format == TraceIdFormat.Hex && (field is TraceFields.TraceId or TraceFields.SpanId or TraceFields.ParentSpanId);
+        return new TraceFieldReader(
+            new TraceContextOptions
+            {
+                Profile = format == TraceIdFormat.Datadog ? TraceFieldProfile.Datadog : TraceFieldProfile.OpenTelemetry,
+                Fields = field,
+            },
+            isHexId ? field : TraceFields.None);
     }
 
     /// <summary>A baggage item of the current context.</summary>
@@ -46,7 +57,21 @@ internal sealed class TraceFieldReader
     }
 
     /// <summary>The value for the span current on this thread, or <see langword="null"/> when there is none. Never throws.</summary>
-    public string? Read() => _fields.GetValue(TraceFieldSet.CurrentSpan(), 0);
+    public string? Read()
+    {
+        var span = TraceFieldSet.CurrentSpan();
+        switch (_hexId)
+        {
+            case TraceFields.TraceId:
+                return span?.TraceId.ToHexString();
+            case TraceFields.SpanId:
+                return span?.SpanId.ToHexString();
+            case TraceFields.ParentSpanId:
+                return span is null || span.ParentSpanId == default ? null : span.ParentSpanId.ToHexString();
+            default:
+                return _fields.GetValue(span, 0);
+        }
+    }
 
     /// <summary>
     /// Reports a bad option both to Correlation's event source and, by the exception, to NLog, which reports it the way

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Correlation.Exporters.Otlp;
@@ -19,8 +20,11 @@ internal static class ProtobufWriter
 
     private const int MaxOneByteLengthChars = 127 / 3;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void WriteTag(OtlpBuffer buffer, int field, int wireType) => WriteVarint(buffer, (uint)((field << 3) | wireType));
 
+    /// <summary>Writes a varint; the one-byte case (every tag here, most lengths and small numbers) is inlined.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void WriteVarint(OtlpBuffer buffer, ulong value)
     {
         if (value < 0x80)
@@ -29,6 +33,11 @@ internal static class ProtobufWriter
             return;
         }
 
+        WriteLongVarint(buffer, value);
+    }
+
+    private static void WriteLongVarint(OtlpBuffer buffer, ulong value)
+    {
         var span = buffer.GetSpan(10);
         var i = 0;
         while (value >= 0x80)
