@@ -149,7 +149,7 @@ public sealed class PropagatedBaggage : IReadOnlyList<BaggageMember>, IEquatable
     /// <returns>The header value.</returns>
     public override string ToString()
     {
-        var writer = new BaggageWriter(stackalloc char[256]);
+        var writer = new BaggageWriter(stackalloc char[128]);
         for (var i = 0; i < _count; i++)
         {
             writer.Add(_members[i].Key, _members[i].Value, _members[i].Properties);
