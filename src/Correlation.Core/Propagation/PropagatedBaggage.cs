@@ -40,8 +40,11 @@ public sealed class PropagatedBaggage : IReadOnlyList<BaggageMember>, IEquatable
     {
         ArgumentNullException.ThrowIfNull(members);
         var list = new List<BaggageMember>();
-        foreach (var member in members)
+        foreach (var given in members)
         {
+            // Properties are remembered against the key instance, so a member with properties gets a key of its own
+            // (the given one may be shared, for example a key string that extraction reuses).
+            var member = given.Properties is null ? given : new BaggageMember(new string(given.Key.AsSpan()), given.Value, given.Properties);
             var index = list.FindIndex(m => string.Equals(m.Key, member.Key, StringComparison.Ordinal));
             if (index >= 0)
             {
