@@ -9,4 +9,10 @@ if (args.Length > 0 && args[0] == "--paired-spans")
     return;
 }
 
+if (args is ["--interleaved-propagation"])
+{
+    Correlation.Benchmarks.Propagation.InterleavedPropagationComparison.Run();
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -71,6 +71,9 @@ internal ref struct BaggageWriter
             return;
         }
 
+        // The chain may repeat a key (child over parent): the first seen wins. Most spans carry one or two items, so the
+        // first key is compared directly and an array is rented only from the second on.
+        string? first = null;
         string?[]? seen = null;
         var seenCount = 0;
         try
@@ -82,17 +85,7 @@ internal ref struct BaggageWriter
                     continue;
                 }
 
-                var duplicate = false;
-                for (var i = 0; i < seenCount; i++)
-                {
-                    if (string.Equals(seen![i], pair.Key, StringComparison.Ordinal))
-                    {
-                        duplicate = true;
-                        break;
-                    }
-                }
-
-                if (duplicate)
+                if (seenCount > 0 && (string.Equals(first, pair.Key, StringComparison.Ordinal) || Contains(seen, seenCount, pair.Key)))
                 {
                     continue;
                 }
@@ -103,8 +96,17 @@ internal ref struct BaggageWriter
                     continue;
                 }
 
-                seen ??= System.Buffers.ArrayPool<string?>.Shared.Rent(BaggageFormat.MaxMembers);
-                seen[seenCount++] = pair.Key;
+                if (seenCount == 0)
+                {
+                    first = pair.Key;
+                }
+                else
+                {
+                    seen ??= System.Buffers.ArrayPool<string?>.Shared.Rent(BaggageFormat.MaxMembers);
+                    seen[seenCount] = pair.Key;
+                }
+
+                seenCount++;
                 Add(pair.Key, pair.Value, BaggagePropertiesTable.Lookup(pair.Key, pair.Value));
             }
         }
@@ -112,9 +114,28 @@ internal ref struct BaggageWriter
         {
             if (seen is not null)
             {
-                System.Buffers.ArrayPool<string?>.Shared.Return(seen, clearArray: true);
+                seen.AsSpan(0, seenCount).Clear();
+                System.Buffers.ArrayPool<string?>.Shared.Return(seen);
             }
         }
+    }
+
+    private static bool Contains(string?[]? seen, int count, string key)
+    {
+        if (seen is null)
+        {
+            return false;
+        }
+
+        for (var i = 1; i < count; i++)
+        {
+            if (string.Equals(seen[i], key, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public void Dispose() => _buffer.Dispose();

@@ -103,7 +103,7 @@ public sealed class CorrelationPropagator
 
             if (_baggage && context.Baggage.Count > 0)
             {
-                var writer = new BaggageWriter(stackalloc char[256]);
+                var writer = new BaggageWriter(stackalloc char[128]);
                 foreach (var member in context.Baggage.AsSpan())
                 {
                     writer.Add(member.Key, member.Value, member.Properties);
@@ -155,7 +155,7 @@ public sealed class CorrelationPropagator
 
             if (_baggage)
             {
-                var writer = new BaggageWriter(stackalloc char[256]);
+                var writer = new BaggageWriter(stackalloc char[128]);
                 writer.AddCurrent(OpenTelemetry.Baggage.Current, activity);
                 var header = writer.Complete();
                 if (header is not null)
@@ -232,7 +232,7 @@ public sealed class CorrelationPropagator
     {
         try
         {
-            var writer = new BaggageWriter(stackalloc char[256]);
+            var writer = new BaggageWriter(stackalloc char[128]);
             writer.AddCurrent(baggage, activity: null);
             var header = writer.Complete();
             if (header is not null)

@@ -40,8 +40,11 @@ public sealed class PropagatedBaggage : IReadOnlyList<BaggageMember>, IEquatable
     {
         ArgumentNullException.ThrowIfNull(members);
         var list = new List<BaggageMember>();
-        foreach (var member in members)
+        foreach (var given in members)
         {
+            // Properties are remembered against the key instance, so a member with properties gets a key of its own
+            // (the given one may be shared, for example a key string that extraction reuses).
+            var member = given.Properties is null ? given : new BaggageMember(new string(given.Key.AsSpan()), given.Value, given.Properties);
             var index = list.FindIndex(m => string.Equals(m.Key, member.Key, StringComparison.Ordinal));
             if (index >= 0)
             {
@@ -149,7 +152,7 @@ public sealed class PropagatedBaggage : IReadOnlyList<BaggageMember>, IEquatable
     /// <returns>The header value.</returns>
     public override string ToString()
     {
-        var writer = new BaggageWriter(stackalloc char[256]);
+        var writer = new BaggageWriter(stackalloc char[128]);
         for (var i = 0; i < _count; i++)
         {
             writer.Add(_members[i].Key, _members[i].Value, _members[i].Properties);

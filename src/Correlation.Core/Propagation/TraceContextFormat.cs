@@ -140,6 +140,12 @@ internal static class TraceContextFormat
             return null;
         }
 
+        return IsCanonical(value) ? value : NormalizeFully(value);
+    }
+
+    /// <summary>The full validation behind <see cref="NormalizeTraceState"/>, for any input within the scan bound.</summary>
+    internal static string? NormalizeFully(string value)
+    {
         Span<int> starts = stackalloc int[MaxTraceStateMembers];
         Span<int> lengths = stackalloc int[MaxTraceStateMembers];
         Span<int> keyLengths = stackalloc int[MaxTraceStateMembers];
@@ -338,6 +344,100 @@ internal static class TraceContextFormat
 
         return new string(buffer[..written]);
     }
+
+    /// <summary>
+    /// One scalar pass that recognises the common case: a valid tracestate with no whitespace, no empty members, at most
+    /// 32 members and (by a 64-bit filter on the key hashes) no duplicate keys. Anything else, valid or not, returns
+    /// <see langword="false"/> and takes the full path, which decides.
+    /// </summary>
+    internal static bool IsCanonical(string value)
+    {
+        var classes = CharClasses;
+        var text = value.AsSpan();
+        if (text.IsEmpty)
+        {
+            return false;
+        }
+
+        var position = 0;
+        var members = 0;
+        var seen = 0UL;
+        while (true)
+        {
+            var c = text[position];
+            if (c >= 128 || (classes[c] & KeyFirstClass) == 0)
+            {
+                return false;
+            }
+
+            var keyStart = position;
+            var hash = 0U;
+            while (true)
+            {
+                c = text[position];
+                if (c == '=')
+                {
+                    break;
+                }
+
+                if (c >= 128 || (classes[c] & KeyClass) == 0 || ++position == text.Length)
+                {
+                    return false;
+                }
+
+                hash = (hash * 31) + c;
+            }
+
+            var keyLength = position - keyStart;
+            var valueStart = ++position;
+            while (position < text.Length && (c = text[position]) != ',')
+            {
+                if (c >= 128 || (classes[c] & ValueClass) == 0)
+                {
+                    return false;
+                }
+
+                position++;
+            }
+
+            var valueLength = position - valueStart;
+            var bit = 1UL << (int)(hash & 63);
+            if (keyLength > MaxKeyLength || valueLength == 0 || valueLength > MaxValueLength || text[position - 1] == ' '
+                || ++members > MaxTraceStateMembers || (seen & bit) != 0)
+            {
+                return false;
+            }
+
+            seen |= bit;
+            if (position == text.Length)
+            {
+                return true;
+            }
+
+            if (++position == text.Length)
+            {
+                // A trailing comma: an empty member, which the full path removes.
+                return false;
+            }
+        }
+    }
+
+    private const byte KeyFirstClass = 1;
+    private const byte KeyClass = 2;
+    private const byte ValueClass = 4;
+
+    // For each ASCII char: 1 = may start a key (lcalpha, DIGIT), 2 = key char, 4 = value char (0x20-0x7E except ',' '=').
+    private static ReadOnlySpan<byte> CharClasses =>
+    [
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 6, 4, 0, 6, 4, 6, // ' ' ! " # $ % & ' ( ) * + , - . /
+        7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 4, 4, 4, 0, 4, 4, // 0-9 : ; < = > ?
+        6, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, // @ A-O
+        4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 6, // P-Z [ \ ] ^ _
+        4, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, // ` a-o
+        7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 4, 4, 4, 4, 0, // p-z { | } ~ DEL
+    ];
 
     /// <summary>Returns the key length of a trimmed, non-empty member, or -1 when the member is invalid.</summary>
     private static int ValidateMember(ReadOnlySpan<char> member)
