@@ -163,24 +163,17 @@ internal sealed class CorrelatedLogState : IReadOnlyList<KeyValuePair<string, ob
         {
             var list = Unsafe.As<IReadOnlyList<KeyValuePair<string, object?>>>(_state!);
             head = _innerCount;
-            if (string.Equals(list[_innerCount - 1].Key, OriginalFormatKey, StringComparison.Ordinal))
+            var last = list[_innerCount - 1];
+            if (string.Equals(last.Key, OriginalFormatKey, StringComparison.Ordinal))
             {
                 head--;
             }
 
-            var names = _settings.Names;
-            for (var i = 0; i < head; i++)
-            {
-                var key = list[i].Key;
-                for (var bits = present; bits != 0; bits &= bits - 1)
-                {
-                    var field = BitOperations.TrailingZeroCount(bits);
-                    if (string.Equals(names[field], key, StringComparison.Ordinal))
-                    {
-                        present &= ~(1UL << field);
-                    }
-                }
-            }
+            // Reading a key from MEL's states also boxes its value, so the keys of a template's state are read once per
+            // (state type, template string) and the answer is cached.
+            present &= last.Value is string template && head < _innerCount
+                ? _settings.ConflictsOf(_state!.GetType(), template, list, head)
+                : CorrelationLoggerSettings.FindConflicts(_settings.Names, list, head);
         }
 
         _present = present;
