@@ -23,7 +23,9 @@ internal sealed class CorrelatedLogState : IReadOnlyList<KeyValuePair<string, ob
     private readonly object? _state;
     private readonly CorrelationLoggerSettings _settings;
     private readonly Activity? _span;
-    private readonly string?[]? _volatileValues;
+    // The values copied at the call: the string itself when only one field can change during a span (the common case,
+    // one baggage key: no array per record), else a string?[] indexed by slot.
+    private readonly object? _volatileValues;
 
     // -1: the caller's state is not a list of entries (only the correlation fields are exposed).
     private readonly int _innerCount;
@@ -32,7 +34,7 @@ internal sealed class CorrelatedLogState : IReadOnlyList<KeyValuePair<string, ob
     private int _ownCount;
     private volatile bool _resolved;
 
-    private CorrelatedLogState(object? state, int innerCount, Delegate formatter, CorrelationLoggerSettings settings, Activity? span, ulong present, string?[]? volatileValues)
+    private CorrelatedLogState(object? state, int innerCount, Delegate formatter, CorrelationLoggerSettings settings, Activity? span, ulong present, object? volatileValues)
     {
         _state = state;
         _innerCount = innerCount;
@@ -81,7 +83,8 @@ internal sealed class CorrelatedLogState : IReadOnlyList<KeyValuePair<string, ob
 
                 var field = BitOperations.TrailingZeroCount(mask);
                 var slot = _settings.VolatileIndexes[field];
-                var value = slot >= 0 ? _volatileValues![slot] : _settings.FieldSet.GetValue(_span, field);
+                var value = slot < 0 ? _settings.FieldSet.GetValue(_span, field)
+                    : _volatileValues is string?[] values ? values[slot] : (string?)_volatileValues;
                 return new KeyValuePair<string, object?>(_settings.Names[field], value);
             }
 
@@ -117,7 +120,8 @@ internal sealed class CorrelatedLogState : IReadOnlyList<KeyValuePair<string, ob
 
         var set = settings.FieldSet;
         var indexes = settings.VolatileIndexes;
-        string?[]? volatileValues = null;
+        object? volatileValues = null;
+        var single = settings.VolatileCount == 1;
         ulong present = 0;
         for (var i = 0; i < indexes.Length; i++)
         {
@@ -131,7 +135,14 @@ internal sealed class CorrelatedLogState : IReadOnlyList<KeyValuePair<string, ob
             var slot = indexes[i];
             if (slot >= 0)
             {
-                (volatileValues ??= new string?[settings.VolatileCount])[slot] = value;
+                if (single)
+                {
+                    volatileValues = value;
+                }
+                else
+                {
+                    ((string?[])(volatileValues ??= new string?[settings.VolatileCount]))[slot] = value;
+                }
             }
         }
 
