@@ -122,9 +122,11 @@ internal sealed class CorrelatedLogState : IReadOnlyList<KeyValuePair<string, ob
         var indexes = settings.VolatileIndexes;
         object? volatileValues = null;
         var single = settings.VolatileCount == 1;
-        ulong present = 0;
-        for (var i = 0; i < indexes.Length; i++)
+        var present = span is null ? 0UL : settings.PresentWithSpan;
+        var checkedFields = span is null ? settings.AllFields : settings.CheckedFields;
+        for (var c = 0; c < checkedFields.Length; c++)
         {
+            var i = checkedFields[c];
             var value = set.GetValue(span, i);
             if (value is null)
             {

@@ -51,6 +51,24 @@ internal sealed class CorrelationLoggerSettings
         }
 
         VolatileCount = volatileCount;
+        var presentWithSpan = 0UL;
+        var checkedFields = new List<int>(fields.Count);
+        AllFields = new int[fields.Count];
+        for (var i = 0; i < fields.Count; i++)
+        {
+            AllFields[i] = i;
+            if (fields[i].Kind is TraceFieldKind.TraceId or TraceFieldKind.SpanId && fields[i].IsFixedPerSpan)
+            {
+                presentWithSpan |= 1UL << i;
+            }
+            else
+            {
+                checkedFields.Add(i);
+            }
+        }
+
+        PresentWithSpan = presentWithSpan;
+        CheckedFields = checkedFields.ToArray();
         HasFieldsOutsideSpan |= FieldSet.WriteEmptyWhenMissing && fields.Count > 0;
         DropUnsampledTraces = options.DropUnsampledTraces;
     }
@@ -67,6 +85,15 @@ internal sealed class CorrelationLoggerSettings
     public int[] VolatileIndexes { get; }
 
     public int VolatileCount { get; }
+
+    /// <summary>Fields that always have a value when there is a span (its ids): not read when a record is created.</summary>
+    public ulong PresentWithSpan { get; }
+
+    /// <summary>Every field index (outside a span every field is read: ids may have to be written empty).</summary>
+    public int[] AllFields { get; }
+
+    /// <summary>The other fields, read when a record is created to know whether they have a value.</summary>
+    public int[] CheckedFields { get; }
 
     /// <summary>Whether a record outside any span can still get a field (baggage, resource, or empty values).</summary>
     public bool HasFieldsOutsideSpan { get; }
