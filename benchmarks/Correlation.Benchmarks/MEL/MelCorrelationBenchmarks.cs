@@ -10,6 +10,8 @@ namespace Correlation.Benchmarks.MEL;
 /// (2 fields; 2 fields + 1 baggage key).
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class MelCorrelationBenchmarks
 {
     private static readonly Action<ILogger, string, int, Exception?> s_orderPlaced =

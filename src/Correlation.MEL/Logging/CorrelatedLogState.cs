@@ -23,7 +23,9 @@ internal sealed class CorrelatedLogState : IReadOnlyList<KeyValuePair<string, ob
     private readonly object? _state;
     private readonly CorrelationLoggerSettings _settings;
     private readonly Activity? _span;
-    private readonly string?[]? _volatileValues;
+    // The values copied at the call: the string itself when only one field can change during a span (the common case,
+    // one baggage key: no array per record), else a string?[] indexed by slot.
+    private readonly object? _volatileValues;
 
     // -1: the caller's state is not a list of entries (only the correlation fields are exposed).
     private readonly int _innerCount;
@@ -32,7 +34,7 @@ internal sealed class CorrelatedLogState : IReadOnlyList<KeyValuePair<string, ob
     private int _ownCount;
     private volatile bool _resolved;
 
-    private CorrelatedLogState(object? state, int innerCount, Delegate formatter, CorrelationLoggerSettings settings, Activity? span, ulong present, string?[]? volatileValues)
+    private CorrelatedLogState(object? state, int innerCount, Delegate formatter, CorrelationLoggerSettings settings, Activity? span, ulong present, object? volatileValues)
     {
         _state = state;
         _innerCount = innerCount;
@@ -81,7 +83,8 @@ internal sealed class CorrelatedLogState : IReadOnlyList<KeyValuePair<string, ob
 
                 var field = BitOperations.TrailingZeroCount(mask);
                 var slot = _settings.VolatileIndexes[field];
-                var value = slot >= 0 ? _volatileValues![slot] : _settings.FieldSet.GetValue(_span, field);
+                var value = slot < 0 ? _settings.FieldSet.GetValue(_span, field)
+                    : _volatileValues is string?[] values ? values[slot] : (string?)_volatileValues;
                 return new KeyValuePair<string, object?>(_settings.Names[field], value);
             }
 
@@ -117,10 +120,13 @@ internal sealed class CorrelatedLogState : IReadOnlyList<KeyValuePair<string, ob
 
         var set = settings.FieldSet;
         var indexes = settings.VolatileIndexes;
-        string?[]? volatileValues = null;
-        ulong present = 0;
-        for (var i = 0; i < indexes.Length; i++)
+        object? volatileValues = null;
+        var single = settings.VolatileCount == 1;
+        var present = span is null ? 0UL : settings.PresentWithSpan;
+        var checkedFields = span is null ? settings.AllFields : settings.CheckedFields;
+        for (var c = 0; c < checkedFields.Length; c++)
         {
+            var i = checkedFields[c];
             var value = set.GetValue(span, i);
             if (value is null)
             {
@@ -131,7 +137,14 @@ internal sealed class CorrelatedLogState : IReadOnlyList<KeyValuePair<string, ob
             var slot = indexes[i];
             if (slot >= 0)
             {
-                (volatileValues ??= new string?[settings.VolatileCount])[slot] = value;
+                if (single)
+                {
+                    volatileValues = value;
+                }
+                else
+                {
+                    ((string?[])(volatileValues ??= new string?[settings.VolatileCount]))[slot] = value;
+                }
             }
         }
 
@@ -163,24 +176,17 @@ internal sealed class CorrelatedLogState : IReadOnlyList<KeyValuePair<string, ob
         {
             var list = Unsafe.As<IReadOnlyList<KeyValuePair<string, object?>>>(_state!);
             head = _innerCount;
-            if (string.Equals(list[_innerCount - 1].Key, OriginalFormatKey, StringComparison.Ordinal))
+            var last = list[_innerCount - 1];
+            if (string.Equals(last.Key, OriginalFormatKey, StringComparison.Ordinal))
             {
                 head--;
             }
 
-            var names = _settings.Names;
-            for (var i = 0; i < head; i++)
-            {
-                var key = list[i].Key;
-                for (var bits = present; bits != 0; bits &= bits - 1)
-                {
-                    var field = BitOperations.TrailingZeroCount(bits);
-                    if (string.Equals(names[field], key, StringComparison.Ordinal))
-                    {
-                        present &= ~(1UL << field);
-                    }
-                }
-            }
+            // Reading a key from MEL's states also boxes its value, so the keys of a template's state are read once per
+            // (state type, template string) and the answer is cached.
+            present &= last.Value is string template && head < _innerCount
+                ? _settings.ConflictsOf(_state!.GetType(), template, list, head)
+                : CorrelationLoggerSettings.FindConflicts(_settings.Names, list, head);
         }
 
         _present = present;

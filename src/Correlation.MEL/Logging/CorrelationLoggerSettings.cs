@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Correlation.Context;
 
@@ -13,6 +14,11 @@ internal sealed class CorrelationLoggerSettings
     private static readonly Counter<long> s_dropped = s_meter.CreateCounter<long>(
         "correlation.logs.dropped", unit: "{record}", description: "Log records dropped because their trace was not sampled.");
 
+    // Templates are almost always literals, so a reference-keyed cache stays small; dynamic templates stop being
+    // cached once it is full (they are then scanned on every record).
+    private const int MaxCachedTemplates = 4096;
+
+    private readonly ConcurrentDictionary<TemplateKey, ulong> _keptByTemplate = new(TemplateKeyComparer.Instance);
     private long _dropped;
 
     public CorrelationLoggerSettings(TraceCorrelationLoggerOptions options)
@@ -45,6 +51,24 @@ internal sealed class CorrelationLoggerSettings
         }
 
         VolatileCount = volatileCount;
+        var presentWithSpan = 0UL;
+        var checkedFields = new List<int>(fields.Count);
+        AllFields = new int[fields.Count];
+        for (var i = 0; i < fields.Count; i++)
+        {
+            AllFields[i] = i;
+            if (fields[i].Kind is TraceFieldKind.TraceId or TraceFieldKind.SpanId && fields[i].IsFixedPerSpan)
+            {
+                presentWithSpan |= 1UL << i;
+            }
+            else
+            {
+                checkedFields.Add(i);
+            }
+        }
+
+        PresentWithSpan = presentWithSpan;
+        CheckedFields = checkedFields.ToArray();
         HasFieldsOutsideSpan |= FieldSet.WriteEmptyWhenMissing && fields.Count > 0;
         DropUnsampledTraces = options.DropUnsampledTraces;
     }
@@ -62,12 +86,58 @@ internal sealed class CorrelationLoggerSettings
 
     public int VolatileCount { get; }
 
+    /// <summary>Fields that always have a value when there is a span (its ids): not read when a record is created.</summary>
+    public ulong PresentWithSpan { get; }
+
+    /// <summary>Every field index (outside a span every field is read: ids may have to be written empty).</summary>
+    public int[] AllFields { get; }
+
+    /// <summary>The other fields, read when a record is created to know whether they have a value.</summary>
+    public int[] CheckedFields { get; }
+
     /// <summary>Whether a record outside any span can still get a field (baggage, resource, or empty values).</summary>
     public bool HasFieldsOutsideSpan { get; }
 
     public bool DropUnsampledTraces { get; }
 
     public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>The mask of fields whose names are not among the first <paramref name="count"/> keys of the state.</summary>
+    public static ulong FindConflicts(string[] names, IReadOnlyList<KeyValuePair<string, object?>> list, int count)
+    {
+        var kept = ulong.MaxValue;
+        for (var i = 0; i < count; i++)
+        {
+            var key = list[i].Key;
+            for (var field = 0; field < names.Length; field++)
+            {
+                if (string.Equals(names[field], key, StringComparison.Ordinal))
+                {
+                    kept &= ~(1UL << field);
+                }
+            }
+        }
+
+        return kept;
+    }
+
+    /// <summary><see cref="FindConflicts"/>, cached per state type and template string instance.</summary>
+    public ulong ConflictsOf(Type stateType, string template, IReadOnlyList<KeyValuePair<string, object?>> list, int count)
+    {
+        var key = new TemplateKey(stateType, template);
+        if (_keptByTemplate.TryGetValue(key, out var kept))
+        {
+            return kept;
+        }
+
+        kept = FindConflicts(Names, list, count);
+        if (_keptByTemplate.Count < MaxCachedTemplates)
+        {
+            _keptByTemplate.TryAdd(key, kept);
+        }
+
+        return kept;
+    }
 
     public void CountDropped()
     {

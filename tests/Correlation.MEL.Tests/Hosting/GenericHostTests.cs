@@ -124,4 +124,31 @@ public class GenericHostTests
             Assert.Equal("5", CollectingSerilogSink.Scalar(events[1], "Value"));
         }
     }
+
+    [Fact]
+    public void Fields_flags_and_drop_unsampled_traces_from_appsettings_json()
+    {
+        using var root = new TempContentRoot("""
+            { "Logging": { "Correlation": { "Fields": "TraceId, SpanId, TraceFlags", "DropUnsampledTraces": true } } }
+            """);
+        var (host, sink) = Build(root, builder => builder.Logging.AddTraceCorrelation());
+        using (host)
+        {
+            var logger = host.Services.GetRequiredService<ILogger<GenericHostTests>>();
+            using (TestSpan.Start(sampled: false))
+            {
+                logger.LogInformation("Dropped");
+            }
+
+            using (var span = TestSpan.Start(sampled: true))
+            {
+                logger.LogInformation("Kept");
+                var logEvent = Assert.Single(sink.Events, e => e.MessageTemplate.Text == "Kept");
+                Assert.Equal("01", CollectingSerilogSink.Scalar(logEvent, "trace_flags"));
+                Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(logEvent, "trace_id"));
+            }
+
+            Assert.DoesNotContain(sink.Events, e => e.MessageTemplate.Text == "Dropped");
+        }
+    }
 }

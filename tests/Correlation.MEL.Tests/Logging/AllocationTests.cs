@@ -42,8 +42,8 @@ public class AllocationTests
         var bound = provider switch
         {
             "none" => 128,
-            "nlog" => 640,
-            _ => 320,
+            "nlog" => 600,
+            _ => 192,
         };
         Assert.InRange(difference, -16, bound);
     }

@@ -182,4 +182,18 @@ public class SerilogProviderTests
             Assert.Equal(LogEventLevel.Information, logEvent.Level);
         }
     }
+
+    [Fact]
+    public void With_write_empty_a_record_outside_a_span_has_empty_ids()
+    {
+        var (factory, sink) = Create(true, o => o.Context.MissingFields = MissingFieldBehavior.WriteEmpty);
+        using (factory)
+        {
+            Assert.Null(System.Diagnostics.Activity.Current);
+            factory.CreateLogger("Test").LogInformation("No span");
+            var logEvent = Assert.Single(sink.Events);
+            Assert.Equal(string.Empty, CollectingSerilogSink.Scalar(logEvent, "trace_id"));
+            Assert.Equal(string.Empty, CollectingSerilogSink.Scalar(logEvent, "span_id"));
+        }
+    }
 }
