@@ -1,18 +1,18 @@
 using BenchmarkDotNet.Running;
+using Correlation.Benchmarks.Propagation;
 using Correlation.Benchmarks.Trace;
 
 // Runs every benchmark class in this assembly; pass BenchmarkDotNet arguments, e.g. --filter '*Reader*' --job short.
-// --paired-spans runs the interleaved span-overhead comparison instead (see PairedSpanOverhead).
-if (args.Length > 0 && args[0] == "--paired-spans")
+// Two interleaved comparisons (candidates timed in alternating rounds in one process, robust on a shared machine)
+// run instead when named: --paired-spans (see PairedSpanOverhead), --interleaved-propagation.
+switch (args)
 {
-    PairedSpanOverhead.Run();
-    return;
-}
-
-if (args is ["--interleaved-propagation"])
-{
-    Correlation.Benchmarks.Propagation.InterleavedPropagationComparison.Run();
-    return;
+    case ["--paired-spans"]:
+        PairedSpanOverhead.Run();
+        return;
+    case ["--interleaved-propagation"]:
+        InterleavedPropagationComparison.Run();
+        return;
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
