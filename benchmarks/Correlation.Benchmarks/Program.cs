@@ -1,4 +1,18 @@
 using BenchmarkDotNet.Running;
+using Correlation.Benchmarks.Propagation;
+using Correlation.Benchmarks.Trace;
 
 // Runs every benchmark class in this assembly; pass BenchmarkDotNet arguments, e.g. --filter '*Reader*' --job short.
+// Two interleaved comparisons (candidates timed in alternating rounds in one process, robust on a shared machine)
+// run instead when named: --paired-spans (see PairedSpanOverhead), --interleaved-propagation.
+switch (args)
+{
+    case ["--paired-spans"]:
+        PairedSpanOverhead.Run();
+        return;
+    case ["--interleaved-propagation"]:
+        InterleavedPropagationComparison.Run();
+        return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

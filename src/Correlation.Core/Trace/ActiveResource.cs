@@ -6,10 +6,13 @@ namespace Correlation.Trace;
 /// </summary>
 internal static class ActiveResource
 {
-    private static volatile Resource? s_provider;
+    private static Resource? s_provider;
 
-    public static Resource Current => s_provider ?? Resource.Default;
+    public static Resource Current => Volatile.Read(ref s_provider) ?? Resource.Default;
 
     /// <summary>Called by the tracing SDK when a provider is built (and with null when it shuts down).</summary>
-    public static void SetFromProvider(Resource? resource) => s_provider = resource;
+    public static void SetFromProvider(Resource? resource) => Volatile.Write(ref s_provider, resource);
+
+    /// <summary>Called by a provider that shuts down: clears the resource only if it is still that provider's.</summary>
+    public static void ClearIfFromProvider(Resource resource) => Interlocked.CompareExchange(ref s_provider, null, resource);
 }

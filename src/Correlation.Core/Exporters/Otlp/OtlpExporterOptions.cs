@@ -1,0 +1,271 @@
+using Correlation.Configuration;
+using Correlation.Diagnostics;
+
+namespace Correlation.Exporters.Otlp;
+
+/// <summary>
+/// Settings of the <see cref="OtlpHttpExporter"/>. A new instance starts from the environment
+/// (<c>OTEL_EXPORTER_OTLP_*</c>, the per-signal <c>OTEL_EXPORTER_OTLP_TRACES_*</c> beating the general ones);
+/// whatever code sets afterwards wins. Invalid environment values are reported and replaced by the default.
+/// </summary>
+public sealed class OtlpExporterOptions
+{
+    /// <summary>The default base endpoint, <c>http://localhost:4318</c>.</summary>
+    public static readonly Uri DefaultEndpoint = new("http://localhost:4318");
+
+    /// <summary>The default export timeout, 10 seconds.</summary>
+    public const int DefaultTimeoutMilliseconds = 10000;
+
+    private const string TracesPath = "v1/traces";
+
+    private Uri _endpoint = DefaultEndpoint;
+    private Uri? _tracesEndpoint;
+    private bool _tracesEndpointFromEnvironment;
+    private int _timeoutMilliseconds = DefaultTimeoutMilliseconds;
+
+    /// <summary>Creates options from the process environment.</summary>
+    public OtlpExporterOptions()
+        : this(Environment.GetEnvironmentVariable)
+    {
+    }
+
+    internal OtlpExporterOptions(Func<string, string?> environment)
+    {
+        ReadEnvironment(environment);
+    }
+
+    /// <summary>
+    /// The base endpoint (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, default <c>http://localhost:4318</c>); spans go to its
+    /// <c>v1/traces</c> path, joined with a single <c>/</c>. Setting it in code overrides any traces endpoint taken from
+    /// the environment.
+    /// </summary>
+    public Uri Endpoint
+    {
+        get => _endpoint;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            RequireHttp(value, nameof(Endpoint));
+            _endpoint = value;
+            if (_tracesEndpointFromEnvironment)
+            {
+                _tracesEndpoint = null;
+                _tracesEndpointFromEnvironment = false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The full URL spans are posted to, used as is (<c>OTEL_EXPORTER_OTLP_TRACES_ENDPOINT</c>); when
+    /// <see langword="null"/>, <see cref="Endpoint"/> plus <c>v1/traces</c> is used.
+    /// </summary>
+    public Uri? TracesEndpoint
+    {
+        get => _tracesEndpoint;
+        set
+        {
+            if (value is not null)
+            {
+                RequireHttp(value, nameof(TracesEndpoint));
+            }
+
+            _tracesEndpoint = value;
+            _tracesEndpointFromEnvironment = false;
+        }
+    }
+
+    /// <summary>The encoding (<c>OTEL_EXPORTER_OTLP_PROTOCOL</c>): <c>http/protobuf</c> (default) or <c>http/json</c>.</summary>
+    public OtlpExportProtocol Protocol { get; set; }
+
+    /// <summary>The body compression (<c>OTEL_EXPORTER_OTLP_COMPRESSION</c>): <c>none</c> (default) or <c>gzip</c>.</summary>
+    public OtlpCompression Compression { get; set; }
+
+    /// <summary>
+    /// The time one export may take, retries included (<c>OTEL_EXPORTER_OTLP_TIMEOUT</c>, milliseconds, default 10000).
+    /// </summary>
+    public int TimeoutMilliseconds
+    {
+        get => _timeoutMilliseconds;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            _timeoutMilliseconds = value;
+        }
+    }
+
+    /// <summary>Headers sent with every request (<c>OTEL_EXPORTER_OTLP_HEADERS</c>, <c>k=v,k=v</c>, percent-decoded).</summary>
+    public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The URL the exporter posts to.</summary>
+    internal Uri ResolvedTracesEndpoint => _tracesEndpoint ?? AppendSignalPath(_endpoint);
+
+    /// <summary>Tests and benchmarks put their own handler (a test server's client, a discarding one) here.</summary>
+    internal HttpMessageHandler? HttpMessageHandler { get; set; }
+
+    /// <summary>The first retry waits about this long; each next one 1.5 times longer, up to <see cref="MaxBackoff"/>.</summary>
+    internal TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    internal TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(5);
+
+    internal OtlpSpanLimits Limits { get; set; } = OtlpSpanLimits.Default;
+
+    internal static Uri AppendSignalPath(Uri baseEndpoint)
+    {
+        var text = baseEndpoint.AbsoluteUri;
+        return new Uri(text.EndsWith('/') ? text + TracesPath : text + "/" + TracesPath);
+    }
+
+    private static void RequireHttp(Uri value, string name)
+    {
+        if (!IsHttp(value))
+        {
+            throw new ArgumentException("The OTLP endpoint must be an absolute http or https URL.", name);
+        }
+    }
+
+    private static bool IsHttp(Uri value) =>
+        value.IsAbsoluteUri && (value.Scheme == Uri.UriSchemeHttp || value.Scheme == Uri.UriSchemeHttps);
+
+    private static string? Read(Func<string, string?> environment, string signalName, string generalName, out string usedName)
+    {
+        var signal = environment(signalName);
+        if (!string.IsNullOrWhiteSpace(signal))
+        {
+            usedName = signalName;
+            return signal.Trim();
+        }
+
+        usedName = generalName;
+        var general = environment(generalName);
+        return string.IsNullOrWhiteSpace(general) ? null : general.Trim();
+    }
+
+    private void ReadEnvironment(Func<string, string?> environment)
+    {
+        var traces = environment("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+        if (!string.IsNullOrWhiteSpace(traces))
+        {
+            if (Uri.TryCreate(traces.Trim(), UriKind.Absolute, out var uri) && IsHttp(uri))
+            {
+                _tracesEndpoint = uri;
+                _tracesEndpointFromEnvironment = true;
+            }
+            else
+            {
+                CorrelationEventSource.Log.InvalidConfiguration("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", traces, "not an absolute http(s) URL");
+            }
+        }
+
+        var general = environment("OTEL_EXPORTER_OTLP_ENDPOINT");
+        if (!string.IsNullOrWhiteSpace(general))
+        {
+            if (Uri.TryCreate(general.Trim(), UriKind.Absolute, out var uri) && IsHttp(uri))
+            {
+                _endpoint = uri;
+            }
+            else
+            {
+                CorrelationEventSource.Log.InvalidConfiguration("OTEL_EXPORTER_OTLP_ENDPOINT", general, "not an absolute http(s) URL; using " + DefaultEndpoint);
+            }
+        }
+
+        var protocol = Read(environment, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL", out var name);
+        if (protocol is not null)
+        {
+            if (string.Equals(protocol, "http/protobuf", StringComparison.OrdinalIgnoreCase))
+            {
+                Protocol = OtlpExportProtocol.HttpProtobuf;
+            }
+            else if (string.Equals(protocol, "http/json", StringComparison.OrdinalIgnoreCase))
+            {
+                Protocol = OtlpExportProtocol.HttpJson;
+            }
+            else
+            {
+                CorrelationEventSource.Log.InvalidConfiguration(name, protocol, "supported: http/protobuf, http/json; using http/protobuf");
+            }
+        }
+
+        var compression = Read(environment, "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION", out name);
+        if (compression is not null)
+        {
+            if (string.Equals(compression, "gzip", StringComparison.OrdinalIgnoreCase))
+            {
+                Compression = OtlpCompression.Gzip;
+            }
+            else if (string.Equals(compression, "none", StringComparison.OrdinalIgnoreCase))
+            {
+                Compression = OtlpCompression.None;
+            }
+            else
+            {
+                CorrelationEventSource.Log.InvalidConfiguration(name, compression, "supported: gzip, none; using none");
+            }
+        }
+
+        var timeout = Read(environment, "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT", out name);
+        if (timeout is not null)
+        {
+            if (int.TryParse(timeout, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms) && ms > 0)
+            {
+                _timeoutMilliseconds = ms;
+            }
+            else
+            {
+                CorrelationEventSource.Log.InvalidConfiguration(name, timeout, "not a positive number of milliseconds; using " + DefaultTimeoutMilliseconds);
+            }
+        }
+
+        var headers = Read(environment, "OTEL_EXPORTER_OTLP_TRACES_HEADERS", "OTEL_EXPORTER_OTLP_HEADERS", out name);
+        if (headers is not null)
+        {
+            if (!KeyValueListParser.TryParse(headers, out var pairs, out var error))
+            {
+                CorrelationEventSource.Log.InvalidConfiguration(name, headers, error + "; the variable is ignored");
+                return;
+            }
+
+            foreach (var pair in pairs)
+            {
+                if (!IsToken(pair.Key) || !IsHeaderValue(pair.Value))
+                {
+                    CorrelationEventSource.Log.InvalidConfiguration(name, pair.Key, "not a valid HTTP header; it is ignored");
+                    continue;
+                }
+
+                Headers[pair.Key] = pair.Value;
+            }
+        }
+    }
+
+    internal static bool IsToken(string name)
+    {
+        if (name.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (c <= ' ' || c >= 0x7F || "\"(),/:;<=>?@[\\]{}".Contains(c, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    internal static bool IsHeaderValue(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c == '\r' || c == '\n' || c == '\0')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

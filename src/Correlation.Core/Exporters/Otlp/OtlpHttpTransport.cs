@@ -1,0 +1,268 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace Correlation.Exporters.Otlp;
+
+/// <summary>
+/// Posts one encoded request and retries it (shared/SPEC.md 22): on 429, 502, 503, 504 and on connection failures,
+/// with exponential backoff and jitter or the server's <c>Retry-After</c>, as long as the export timeout allows.
+/// Every other status fails at once. Runs synchronously on the caller (the batch worker).
+/// </summary>
+internal sealed class OtlpHttpTransport : IDisposable
+{
+    private const double BackoffMultiplier = 1.5;
+
+    private readonly HttpClient _client;
+    private readonly Uri _uri;
+    private readonly MediaTypeHeaderValue _contentType;
+    private readonly bool _gzip;
+    private readonly bool _json;
+    private readonly KeyValuePair<string, string>[] _headers;
+    private readonly TimeSpan _timeout;
+    private readonly TimeSpan _initialBackoff;
+    private readonly TimeSpan _maxBackoff;
+    private readonly CancellationTokenSource _shutdown = new();
+    private long _attempts;
+    private long _retries;
+
+    public OtlpHttpTransport(OtlpExporterOptions options)
+    {
+        _uri = options.ResolvedTracesEndpoint;
+        _json = options.Protocol == OtlpExportProtocol.HttpJson;
+        _contentType = new MediaTypeHeaderValue(_json ? "application/json" : "application/x-protobuf");
+        _gzip = options.Compression == OtlpCompression.Gzip;
+        _timeout = TimeSpan.FromMilliseconds(options.TimeoutMilliseconds);
+        _initialBackoff = options.InitialBackoff;
+        _maxBackoff = options.MaxBackoff;
+        var headers = new List<KeyValuePair<string, string>>();
+        foreach (var pair in options.Headers)
+        {
+            if (!OtlpExporterOptions.IsToken(pair.Key) || pair.Value is null || !OtlpExporterOptions.IsHeaderValue(pair.Value))
+            {
+                throw new ArgumentException($"'{pair.Key}' is not a valid HTTP header name/value.", nameof(options));
+            }
+
+            headers.Add(pair);
+        }
+
+        _headers = headers.ToArray();
+        var handler = options.HttpMessageHandler ?? new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+        };
+        _client = new HttpClient(handler, disposeHandler: options.HttpMessageHandler is null)
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+    }
+
+    public Uri Uri => _uri;
+
+    /// <summary>Requests sent, first attempts and retries.</summary>
+    public long Attempts => Interlocked.Read(ref _attempts);
+
+    public long Retries => Interlocked.Read(ref _retries);
+
+    /// <summary>Stops waiting: a pending retry or request is abandoned.</summary>
+    public void Cancel(int afterMilliseconds)
+    {
+        try
+        {
+            if (afterMilliseconds <= 0)
+            {
+                _shutdown.Cancel();
+            }
+            else if (afterMilliseconds != Timeout.Infinite)
+            {
+                _shutdown.CancelAfter(afterMilliseconds);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already disposed: nothing left to cancel.
+        }
+    }
+
+    /// <summary>Sends the body; returns true when the server accepted it (2xx), with any partial-success report.</summary>
+    public bool Send(byte[] body, int length, out long rejected, out string? rejectMessage, out string? failure)
+    {
+        rejected = 0;
+        rejectMessage = null;
+        failure = null;
+        var started = Stopwatch.GetTimestamp();
+        var token = _shutdown.Token;
+        for (var attempt = 0; ; attempt++)
+        {
+            var remaining = _timeout - Stopwatch.GetElapsedTime(started);
+            if (remaining <= TimeSpan.Zero)
+            {
+                failure ??= "timed out";
+                failure = "export timeout of " + (int)_timeout.TotalMilliseconds + " ms reached; last error: " + failure;
+                return false;
+            }
+
+            if (attempt > 0)
+            {
+                Interlocked.Increment(ref _retries);
+            }
+
+            Interlocked.Increment(ref _attempts);
+            TimeSpan? retryAfter = null;
+            try
+            {
+                using var cts = CancellationTokenSource.CreateLinkedTokenSource(token);
+                cts.CancelAfter(remaining);
+                using var request = CreateRequest(body, length);
+                using var response = _client.Send(request, HttpCompletionOption.ResponseContentRead, cts.Token);
+                var status = (int)response.StatusCode;
+                if (status >= 200 && status < 300)
+                {
+                    ReadPartialSuccess(response, cts.Token, out rejected, out rejectMessage);
+                    return true;
+                }
+
+                failure = "HTTP " + status + " " + response.ReasonPhrase;
+                if (!IsRetryable(status))
+                {
+                    failure += " (not retried)";
+                    return false;
+                }
+
+                retryAfter = RetryAfter(response);
+            }
+            catch (OperationCanceledException)
+            {
+                failure = token.IsCancellationRequested ? "exporter shut down" : "request timed out";
+                if (token.IsCancellationRequested)
+                {
+                    return false;
+                }
+
+                continue;
+            }
+            catch (HttpRequestException ex)
+            {
+                // Connection refused/reset, DNS, a dropped connection: transient by nature, so retried.
+                failure = ex.HttpRequestError + ": " + ex.Message;
+            }
+            catch (IOException ex)
+            {
+                failure = "I/O: " + ex.Message;
+            }
+
+            var delay = retryAfter ?? Backoff(attempt);
+            remaining = _timeout - Stopwatch.GetElapsedTime(started);
+            if (delay >= remaining)
+            {
+                failure += "; the next retry (in " + (int)delay.TotalMilliseconds + " ms) would pass the export timeout";
+                return false;
+            }
+
+            if (token.WaitHandle.WaitOne(delay))
+            {
+                failure += "; exporter shut down while waiting to retry";
+                return false;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _shutdown.Cancel();
+        _client.Dispose();
+        _shutdown.Dispose();
+    }
+
+    internal static bool IsRetryable(int status) => status is 429 or 502 or 503 or 504;
+
+    internal static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header is null)
+        {
+            return null;
+        }
+
+        if (header.Delta is { } delta)
+        {
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        }
+
+        if (header.Date is { } date)
+        {
+            var wait = date - DateTimeOffset.UtcNow;
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+
+        return null;
+    }
+
+    internal TimeSpan Backoff(int attempt)
+    {
+        var ceiling = Math.Min(_maxBackoff.TotalMilliseconds, _initialBackoff.TotalMilliseconds * Math.Pow(BackoffMultiplier, attempt));
+
+        // Jitter spreads the retries of many exporters that failed together over [ceiling/2, ceiling].
+        return TimeSpan.FromMilliseconds(ceiling * (0.5 + (Random.Shared.NextDouble() * 0.5)));
+    }
+
+    private HttpRequestMessage CreateRequest(byte[] body, int length)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, _uri);
+        var content = new ByteArrayContent(body, 0, length);
+        content.Headers.ContentType = _contentType;
+        if (_gzip)
+        {
+            content.Headers.ContentEncoding.Add("gzip");
+        }
+
+        request.Content = content;
+        foreach (var header in _headers)
+        {
+            if (!request.Headers.TryAddWithoutValidation(header.Key, header.Value))
+            {
+                content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+
+        return request;
+    }
+
+    private void ReadPartialSuccess(HttpResponseMessage response, CancellationToken token, out long rejected, out string? message)
+    {
+        rejected = 0;
+        message = null;
+        using var stream = response.Content.ReadAsStream(token);
+        var rented = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            var total = 0;
+            int read;
+
+            // A partial-success body is small; anything beyond 64 KiB is not one, so it is not read.
+            while (total < 64 * 1024 && (read = stream.Read(rented, total, rented.Length - total)) > 0)
+            {
+                total += read;
+                if (total == rented.Length)
+                {
+                    var bigger = ArrayPool<byte>.Shared.Rent(rented.Length * 2);
+                    Buffer.BlockCopy(rented, 0, bigger, 0, total);
+                    ArrayPool<byte>.Shared.Return(rented);
+                    rented = bigger;
+                }
+            }
+
+            var json = response.Content.Headers.ContentType?.MediaType is { } mediaType
+                ? mediaType.Contains("json", StringComparison.OrdinalIgnoreCase)
+                : _json;
+            OtlpExportResponse.TryReadPartialSuccess(rented.AsSpan(0, total), json, out rejected, out message);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+}

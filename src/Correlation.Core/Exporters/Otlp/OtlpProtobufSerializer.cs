@@ -1,0 +1,421 @@
+using System.Diagnostics;
+using Correlation.Trace;
+using static Correlation.Exporters.Otlp.ProtobufWriter;
+
+namespace Correlation.Exporters.Otlp;
+
+/// <summary>
+/// Writes an <c>ExportTraceServiceRequest</c> (opentelemetry-proto collector/trace/v1) in the protobuf wire format.
+/// Field numbers are those of trace.proto, common.proto and resource.proto.
+/// </summary>
+internal static class OtlpProtobufSerializer
+{
+    // ExportTraceServiceRequest / ResourceSpans / ScopeSpans
+    private const int RequestResourceSpans = 1;
+    private const int ResourceSpansResource = 1;
+    private const int ResourceSpansScopeSpans = 2;
+    private const int ResourceAttributes = 1;
+    private const int ScopeSpansScope = 1;
+    private const int ScopeSpansSpans = 2;
+
+    // InstrumentationScope
+    private const int ScopeName = 1;
+    private const int ScopeVersion = 2;
+    private const int ScopeAttributes = 3;
+
+    // Span
+    private const int SpanTraceId = 1;
+    private const int SpanSpanId = 2;
+    private const int SpanTraceState = 3;
+    private const int SpanParentSpanId = 4;
+    private const int SpanName = 5;
+    private const int SpanKind = 6;
+    private const int SpanStartTime = 7;
+    private const int SpanEndTime = 8;
+    private const int SpanAttributes = 9;
+    private const int SpanDroppedAttributes = 10;
+    private const int SpanEvents = 11;
+    private const int SpanDroppedEvents = 12;
+    private const int SpanLinks = 13;
+    private const int SpanDroppedLinks = 14;
+    private const int SpanStatus = 15;
+    private const int SpanFlags = 16;
+
+    // Span.Event
+    private const int EventTime = 1;
+    private const int EventName = 2;
+    private const int EventAttributes = 3;
+    private const int EventDroppedAttributes = 4;
+
+    // Span.Link
+    private const int LinkTraceId = 1;
+    private const int LinkSpanId = 2;
+    private const int LinkTraceState = 3;
+    private const int LinkAttributes = 4;
+    private const int LinkDroppedAttributes = 5;
+    private const int LinkFlags = 6;
+
+    // Status
+    private const int StatusMessage = 2;
+    private const int StatusCode = 3;
+
+    // KeyValue / AnyValue / ArrayValue
+    private const int KeyValueKey = 1;
+    private const int KeyValueValue = 2;
+    private const int AnyString = 1;
+    private const int AnyBool = 2;
+    private const int AnyInt = 3;
+    private const int AnyDouble = 4;
+    private const int AnyArray = 5;
+    private const int AnyBytes = 7;
+    private const int ArrayValues = 1;
+
+    public static void Write(OtlpBuffer buffer, Resource resource, OtlpScopeBatch batch, OtlpSpanLimits limits)
+    {
+        buffer.Clear();
+        var resourceSpans = BeginMessage(buffer, RequestResourceSpans);
+        var resourceMessage = BeginMessage(buffer, ResourceSpansResource);
+        var attributes = resource.Attributes;
+        for (var i = 0; i < attributes.Count; i++)
+        {
+            WriteKeyValue(buffer, ResourceAttributes, attributes[i].Key, attributes[i].Value);
+        }
+
+        EndMessage(buffer, resourceMessage);
+
+        foreach (var scope in batch.Scopes)
+        {
+            var scopeSpans = BeginMessage(buffer, ResourceSpansScopeSpans);
+            WriteScope(buffer, scope, batch.TagsOf(scope));
+            foreach (var activity in batch.SpansOf(scope))
+            {
+                WriteSpan(buffer, activity, limits);
+            }
+
+            EndMessage(buffer, scopeSpans);
+        }
+
+        EndMessage(buffer, resourceSpans);
+    }
+
+    private static void WriteScope(OtlpBuffer buffer, ActivitySource scope, KeyValuePair<string, object?>[] tags)
+    {
+        var message = BeginShortMessage(buffer, ScopeSpansScope);
+        WriteStringField(buffer, ScopeName, scope.Name);
+        if (!string.IsNullOrEmpty(scope.Version))
+        {
+            WriteStringField(buffer, ScopeVersion, scope.Version);
+        }
+
+        foreach (var tag in tags)
+        {
+            WriteKeyValue(buffer, ScopeAttributes, tag.Key, tag.Value);
+        }
+
+        EndShortMessage(buffer, message);
+    }
+
+    internal static void WriteSpan(OtlpBuffer buffer, Activity activity, OtlpSpanLimits spanLimits)
+    {
+        var limits = OtlpSpanBudget.For(activity, spanLimits);
+        var span = BeginMessage(buffer, ScopeSpansSpans);
+        Span<byte> id = stackalloc byte[16];
+        OtlpSpanFacts.HexToBytes(activity.TraceId.ToHexString(), id);
+        WriteBytesField(buffer, SpanTraceId, id);
+        OtlpSpanFacts.HexToBytes(activity.SpanId.ToHexString(), id[..8]);
+        WriteBytesField(buffer, SpanSpanId, id[..8]);
+        var traceState = activity.TraceStateString;
+        if (!string.IsNullOrEmpty(traceState))
+        {
+            WriteStringField(buffer, SpanTraceState, traceState);
+        }
+
+        var parent = activity.ParentSpanId;
+        if (parent != default)
+        {
+            OtlpSpanFacts.HexToBytes(parent.ToHexString(), id[..8]);
+            WriteBytesField(buffer, SpanParentSpanId, id[..8]);
+        }
+
+        WriteStringField(buffer, SpanName, activity.DisplayName);
+        WriteVarintField(buffer, SpanKind, (ulong)OtlpSpanFacts.Kind(activity));
+        WriteFixed64Field(buffer, SpanStartTime, OtlpSpanFacts.StartNanos(activity));
+        WriteFixed64Field(buffer, SpanEndTime, OtlpSpanFacts.EndNanos(activity));
+
+        var written = 0;
+        var dropped = limits.SdkDroppedAttributes;
+        foreach (ref readonly var tag in activity.EnumerateTagObjects())
+        {
+            if (tag.Value is null || OtlpSpanFacts.IsStatusTag(tag.Key))
+            {
+                continue;
+            }
+
+            if (written == limits.AttributeCount)
+            {
+                dropped++;
+                continue;
+            }
+
+            WriteKeyValue(buffer, SpanAttributes, tag.Key, tag.Value);
+            written++;
+        }
+
+        if (dropped > 0)
+        {
+            WriteVarintField(buffer, SpanDroppedAttributes, (uint)dropped);
+        }
+
+        written = 0;
+        dropped = 0;
+        foreach (ref readonly var activityEvent in activity.EnumerateEvents())
+        {
+            if (written == limits.EventCount)
+            {
+                dropped++;
+                continue;
+            }
+
+            WriteEvent(buffer, activityEvent, in limits);
+            written++;
+        }
+
+        if (dropped > 0)
+        {
+            WriteVarintField(buffer, SpanDroppedEvents, (uint)dropped);
+        }
+
+        written = 0;
+        dropped = 0;
+        foreach (ref readonly var link in activity.EnumerateLinks())
+        {
+            if (written == limits.LinkCount)
+            {
+                dropped++;
+                continue;
+            }
+
+            WriteLink(buffer, link, in limits);
+            written++;
+        }
+
+        if (dropped > 0)
+        {
+            WriteVarintField(buffer, SpanDroppedLinks, (uint)dropped);
+        }
+
+        var code = OtlpSpanFacts.Status(activity, out var message);
+        if (code != 0)
+        {
+            var status = BeginShortMessage(buffer, SpanStatus);
+            if (message is not null)
+            {
+                WriteStringField(buffer, StatusMessage, message);
+            }
+
+            WriteVarintField(buffer, StatusCode, (ulong)code);
+            EndShortMessage(buffer, status);
+        }
+
+        WriteFixed32Field(buffer, SpanFlags, OtlpSpanFacts.SpanFlags(activity));
+        EndMessage(buffer, span);
+    }
+
+    private static void WriteEvent(OtlpBuffer buffer, in ActivityEvent activityEvent, in OtlpSpanBudget limits)
+    {
+        var message = BeginShortMessage(buffer, SpanEvents);
+        WriteFixed64Field(buffer, EventTime, OtlpSpanFacts.ToUnixNanos(activityEvent.Timestamp));
+        WriteStringField(buffer, EventName, activityEvent.Name);
+        var written = 0;
+        var dropped = 0;
+        foreach (ref readonly var tag in activityEvent.EnumerateTagObjects())
+        {
+            if (tag.Value is null)
+            {
+                continue;
+            }
+
+            if (written == limits.AttributesPerEvent)
+            {
+                dropped++;
+                continue;
+            }
+
+            WriteKeyValue(buffer, EventAttributes, tag.Key, tag.Value);
+            written++;
+        }
+
+        if (dropped > 0)
+        {
+            WriteVarintField(buffer, EventDroppedAttributes, (uint)dropped);
+        }
+
+        EndShortMessage(buffer, message);
+    }
+
+    private static void WriteLink(OtlpBuffer buffer, in ActivityLink link, in OtlpSpanBudget limits)
+    {
+        var message = BeginShortMessage(buffer, SpanLinks);
+        var context = link.Context;
+        Span<byte> id = stackalloc byte[16];
+        OtlpSpanFacts.HexToBytes(context.TraceId.ToHexString(), id);
+        WriteBytesField(buffer, LinkTraceId, id);
+        OtlpSpanFacts.HexToBytes(context.SpanId.ToHexString(), id[..8]);
+        WriteBytesField(buffer, LinkSpanId, id[..8]);
+        if (!string.IsNullOrEmpty(context.TraceState))
+        {
+            WriteStringField(buffer, LinkTraceState, context.TraceState);
+        }
+
+        var written = 0;
+        var dropped = 0;
+        foreach (ref readonly var tag in link.EnumerateTagObjects())
+        {
+            if (tag.Value is null)
+            {
+                continue;
+            }
+
+            if (written == limits.AttributesPerLink)
+            {
+                dropped++;
+                continue;
+            }
+
+            WriteKeyValue(buffer, LinkAttributes, tag.Key, tag.Value);
+            written++;
+        }
+
+        if (dropped > 0)
+        {
+            WriteVarintField(buffer, LinkDroppedAttributes, (uint)dropped);
+        }
+
+        WriteFixed32Field(buffer, LinkFlags, OtlpSpanFacts.LinkFlags(context));
+        EndShortMessage(buffer, message);
+    }
+
+    internal static void WriteKeyValue(OtlpBuffer buffer, int field, string key, object? value)
+    {
+        var kind = OtlpValue.Classify(value);
+        if (kind == OtlpValueKind.None)
+        {
+            return;
+        }
+
+        var message = BeginShortMessage(buffer, field);
+        WriteStringField(buffer, KeyValueKey, key);
+        WriteAnyValue(buffer, KeyValueValue, value!, kind);
+        EndShortMessage(buffer, message);
+    }
+
+    private static void WriteAnyValue(OtlpBuffer buffer, int field, object value, OtlpValueKind kind)
+    {
+        var message = BeginShortMessage(buffer, field);
+        switch (kind)
+        {
+            case OtlpValueKind.String:
+                WriteStringField(buffer, AnyString, (string)value);
+                break;
+            case OtlpValueKind.Bool:
+                WriteBoolField(buffer, AnyBool, (bool)value);
+                break;
+            case OtlpValueKind.Int:
+                WriteInt64Field(buffer, AnyInt, OtlpValue.ToInt64(value));
+                break;
+            case OtlpValueKind.Double:
+                WriteDoubleField(buffer, AnyDouble, OtlpValue.ToDouble(value));
+                break;
+            case OtlpValueKind.Bytes:
+                WriteBytesField(buffer, AnyBytes, (byte[])value);
+                break;
+            case OtlpValueKind.Array:
+                WriteArray(buffer, (Array)value);
+                break;
+            case OtlpValueKind.Text:
+                WriteStringField(buffer, AnyString, OtlpValue.ToText(value));
+                break;
+        }
+
+        EndShortMessage(buffer, message);
+    }
+
+    private static void WriteArray(OtlpBuffer buffer, Array array)
+    {
+        var message = BeginShortMessage(buffer, AnyArray);
+        switch (array)
+        {
+            case string[] strings:
+                foreach (var s in strings)
+                {
+                    var element = BeginShortMessage(buffer, ArrayValues);
+                    if (s is not null)
+                    {
+                        WriteStringField(buffer, AnyString, s);
+                    }
+
+                    EndShortMessage(buffer, element);
+                }
+
+                break;
+            case long[] longs:
+                foreach (var l in longs)
+                {
+                    var element = BeginShortMessage(buffer, ArrayValues);
+                    WriteInt64Field(buffer, AnyInt, l);
+                    EndShortMessage(buffer, element);
+                }
+
+                break;
+            case int[] ints:
+                foreach (var i in ints)
+                {
+                    var element = BeginShortMessage(buffer, ArrayValues);
+                    WriteInt64Field(buffer, AnyInt, i);
+                    EndShortMessage(buffer, element);
+                }
+
+                break;
+            case double[] doubles:
+                foreach (var d in doubles)
+                {
+                    var element = BeginShortMessage(buffer, ArrayValues);
+                    WriteDoubleField(buffer, AnyDouble, d);
+                    EndShortMessage(buffer, element);
+                }
+
+                break;
+            case bool[] bools:
+                foreach (var b in bools)
+                {
+                    var element = BeginShortMessage(buffer, ArrayValues);
+                    WriteBoolField(buffer, AnyBool, b);
+                    EndShortMessage(buffer, element);
+                }
+
+                break;
+            default:
+                foreach (var item in array)
+                {
+                    var kind = OtlpValue.Classify(item);
+                    if (kind == OtlpValueKind.Array)
+                    {
+                        kind = OtlpValueKind.Text;
+                    }
+
+                    if (kind == OtlpValueKind.None)
+                    {
+                        EndShortMessage(buffer, BeginShortMessage(buffer, ArrayValues));
+                    }
+                    else
+                    {
+                        WriteAnyValue(buffer, ArrayValues, item!, kind);
+                    }
+                }
+
+                break;
+        }
+
+        EndShortMessage(buffer, message);
+    }
+}

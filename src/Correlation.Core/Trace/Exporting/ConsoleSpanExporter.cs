@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Correlation.Trace.Exporting;
+
+/// <summary>
+/// Writes one readable line per span: trace id, span id, parent id, name, kind, duration, status, attributes,
+/// events and links (each with their attributes), and what the span limits dropped. Line breaks inside values are
+/// written as <c>\n</c> so one span stays one line. For development, not for production volumes.
+/// </summary>
+public sealed class ConsoleSpanExporter : SpanExporter
+{
+    private readonly TextWriter? _output;
+    private readonly StringBuilder _line = new(256);
+
+    /// <summary>Creates the exporter.</summary>
+    /// <param name="output">Where to write; <see langword="null"/> for <see cref="Console.Out"/> (read at each export).</param>
+    public ConsoleSpanExporter(TextWriter? output = null) => _output = output;
+
+    /// <inheritdoc/>
+    public override ExportResult Export(ReadOnlySpan<Activity> batch)
+    {
+        var output = _output ?? Console.Out;
+        foreach (var span in batch)
+        {
+            _line.Clear();
+            Format(span, _line);
+            output.WriteLine(_line.ToString());
+        }
+
+        return ExportResult.Success;
+    }
+
+    /// <inheritdoc/>
+    public override bool ForceFlush(int timeoutMilliseconds = Timeout.Infinite)
+    {
+        (_output ?? Console.Out).Flush();
+        return true;
+    }
+
+    /// <summary>The line for one span (without the line break).</summary>
+    internal static void Format(Activity span, StringBuilder line)
+    {
+        var limits = SpanLimits.GetDroppedCounts(span);
+        var inv = CultureInfo.InvariantCulture;
+        line.Append("span ").Append(span.TraceId.ToHexString()).Append(' ').Append(span.SpanId.ToHexString());
+        line.Append(" parent=").Append(span.ParentSpanId == default ? "-" : span.ParentSpanId.ToHexString());
+        line.Append(" flags=").Append(((int)span.ActivityTraceFlags).ToString("x2", inv));
+        line.Append(" name=\"");
+        AppendEscaped(line, span.DisplayName);
+        line.Append("\" kind=").Append(span.Kind.ToString());
+        line.Append(" duration=").Append(span.Duration.TotalMilliseconds.ToString("0.###", inv)).Append("ms");
+        line.Append(" status=").Append(span.Status.ToString());
+        if (!string.IsNullOrEmpty(span.StatusDescription))
+        {
+            line.Append("(\"");
+            AppendEscaped(line, span.StatusDescription);
+            line.Append("\")");
+        }
+
+        line.Append(" source=").Append(span.Source.Name);
+        line.Append(" attributes={");
+        var first = true;
+        foreach (ref readonly var tag in span.EnumerateTagObjects())
+        {
+            AppendTag(line, tag, ref first);
+        }
+
+        line.Append('}');
+
+        var eventIndex = 0;
+        line.Append(" events=[");
+        foreach (ref readonly var e in span.EnumerateEvents())
+        {
+            if (eventIndex == limits.EventCountLimit)
+            {
+                break;
+            }
+
+            line.Append(eventIndex++ == 0 ? string.Empty : ", ");
+            AppendEscaped(line, e.Name);
+            line.Append("@+").Append((e.Timestamp - span.StartTimeUtc).TotalMilliseconds.ToString("0.###", inv)).Append("ms{");
+            first = true;
+            var kept = 0;
+            foreach (ref readonly var tag in e.EnumerateTagObjects())
+            {
+                if (kept++ == limits.AttributePerEventCountLimit)
+                {
+                    break;
+                }
+
+                AppendTag(line, tag, ref first);
+            }
+
+            line.Append('}');
+        }
+
+        line.Append(']');
+
+        var linkIndex = 0;
+        line.Append(" links=[");
+        foreach (ref readonly var link in span.EnumerateLinks())
+        {
+            if (linkIndex == limits.LinkCountLimit)
+            {
+                break;
+            }
+
+            line.Append(linkIndex++ == 0 ? string.Empty : ", ");
+            line.Append(link.Context.TraceId.ToHexString()).Append('-').Append(link.Context.SpanId.ToHexString()).Append('{');
+            first = true;
+            var kept = 0;
+            foreach (ref readonly var tag in link.EnumerateTagObjects())
+            {
+                if (kept++ == limits.AttributePerLinkCountLimit)
+                {
+                    break;
+                }
+
+                AppendTag(line, tag, ref first);
+            }
+
+            line.Append('}');
+        }
+
+        line.Append(']');
+        if (limits.DroppedAttributes + limits.DroppedEvents + limits.DroppedLinks > 0)
+        {
+            line.Append(" dropped={attributes=").Append(limits.DroppedAttributes)
+                .Append(", events=").Append(limits.DroppedEvents)
+                .Append(", links=").Append(limits.DroppedLinks).Append('}');
+        }
+    }
+
+    private static void AppendTag(StringBuilder line, KeyValuePair<string, object?> tag, ref bool first)
+    {
+        if (!first)
+        {
+            line.Append(", ");
+        }
+
+        first = false;
+        AppendEscaped(line, tag.Key);
+        line.Append('=');
+        AppendEscaped(line, FormatValue(tag.Value));
+    }
+
+    private static string FormatValue(object? value) => value switch
+    {
+        null => "null",
+        string s => s,
+        bool b => b ? "true" : "false",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        System.Collections.IEnumerable e => "[" + JoinValues(e) + "]",
+        _ => value.ToString() ?? string.Empty,
+    };
+
+    private static string JoinValues(System.Collections.IEnumerable values)
+    {
+        var builder = new StringBuilder();
+        foreach (var value in values)
+        {
+            if (builder.Length > 0)
+            {
+                builder.Append(',');
+            }
+
+            builder.Append(FormatValue(value));
+        }
+
+        return builder.ToString();
+    }
+
+    private static void AppendEscaped(StringBuilder line, string? text)
+    {
+        if (text is null)
+        {
+            return;
+        }
+
+        foreach (var c in text)
+        {
+            switch (c)
+            {
+                case '\n':
+                    line.Append("\\n");
+                    break;
+                case '\r':
+                    line.Append("\\r");
+                    break;
+                case '\t':
+                    line.Append("\\t");
+                    break;
+                default:
+                    line.Append(c);
+                    break;
+            }
+        }
+    }
+}

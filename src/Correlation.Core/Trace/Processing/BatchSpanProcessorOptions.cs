@@ -1,0 +1,53 @@
+using Correlation.Configuration;
+
+namespace Correlation.Trace.Processing;
+
+/// <summary>
+/// Settings of <see cref="BatchSpanProcessor"/>. A new instance starts from the environment
+/// (<c>OTEL_BSP_MAX_QUEUE_SIZE</c>, <c>OTEL_BSP_MAX_EXPORT_BATCH_SIZE</c>, <c>OTEL_BSP_SCHEDULE_DELAY</c>,
+/// <c>OTEL_BSP_EXPORT_TIMEOUT</c>; a bad value is reported through self-diagnostics and the default used), else the
+/// OpenTelemetry defaults; values set in code win.
+/// </summary>
+public sealed class BatchSpanProcessorOptions
+{
+    /// <summary>The default bound of the queue (2048).</summary>
+    public const int DefaultMaxQueueSize = 2048;
+
+    /// <summary>The default largest batch handed to the exporter (512).</summary>
+    public const int DefaultMaxExportBatchSize = 512;
+
+    /// <summary>The default delay between two timed exports (5000 ms).</summary>
+    public const int DefaultScheduledDelayMilliseconds = 5000;
+
+    /// <summary>The default time one export may take (30000 ms).</summary>
+    public const int DefaultExporterTimeoutMilliseconds = 30000;
+
+    /// <summary>Creates options from the environment, else the defaults.</summary>
+    public BatchSpanProcessorOptions()
+        : this(SdkEnvironment.Process)
+    {
+    }
+
+    internal BatchSpanProcessorOptions(SdkEnvironment environment)
+    {
+        MaxQueueSize = environment.ReadPositiveInt(SdkEnvironment.BspMaxQueueSize, DefaultMaxQueueSize);
+        MaxExportBatchSize = environment.ReadPositiveInt(SdkEnvironment.BspMaxExportBatchSize, DefaultMaxExportBatchSize);
+        ScheduledDelayMilliseconds = environment.ReadPositiveInt(SdkEnvironment.BspScheduleDelay, DefaultScheduledDelayMilliseconds);
+        ExporterTimeoutMilliseconds = environment.ReadNonNegativeInt(SdkEnvironment.BspExportTimeout, DefaultExporterTimeoutMilliseconds);
+    }
+
+    /// <summary>The bound of the queue; a span that ends while it is full is dropped and counted. At least 1.</summary>
+    public int MaxQueueSize { get; set; }
+
+    /// <summary>The largest batch handed to the exporter; at least 1, and never above <see cref="MaxQueueSize"/> (it is capped).</summary>
+    public int MaxExportBatchSize { get; set; }
+
+    /// <summary>The delay between two timed exports, in milliseconds; at least 1.</summary>
+    public int ScheduledDelayMilliseconds { get; set; }
+
+    /// <summary>
+    /// The time one export may take, in milliseconds (0: no limit). The worker waits this long for an export before
+    /// <see cref="SpanProcessor.ForceFlush"/> and shutdown give up on it; the exporter itself should honour its own timeout.
+    /// </summary>
+    public int ExporterTimeoutMilliseconds { get; set; }
+}

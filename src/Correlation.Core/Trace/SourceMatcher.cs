@@ -1,0 +1,56 @@
+using System.Text.RegularExpressions;
+
+namespace Correlation.Trace;
+
+/// <summary>
+/// Decides which <see cref="System.Diagnostics.ActivitySource"/> names a provider listens to: exact names, or
+/// patterns with <c>*</c> (any run of characters) and <c>?</c> (one character), case-insensitive as in
+/// OpenTelemetry .NET. Built once; asked once per source.
+/// </summary>
+internal sealed class SourceMatcher
+{
+    private readonly HashSet<string> _exact = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Regex? _patterns;
+
+    public SourceMatcher(IEnumerable<string> names)
+    {
+        var patterns = new List<string>();
+        foreach (var name in names)
+        {
+            if (name.Contains('*', StringComparison.Ordinal) || name.Contains('?', StringComparison.Ordinal))
+            {
+                patterns.Add("(?:" + Regex.Escape(name).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + ")");
+            }
+            else
+            {
+                _exact.Add(name);
+            }
+        }
+
+        if (patterns.Count > 0)
+        {
+            _patterns = new Regex(
+                "^(?:" + string.Join('|', patterns) + ")$",
+                RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled,
+                TimeSpan.FromSeconds(1));
+        }
+    }
+
+    public bool Matches(string name)
+    {
+        if (_exact.Contains(name))
+        {
+            return true;
+        }
+
+        try
+        {
+            return _patterns is not null && _patterns.IsMatch(name);
+        }
+        catch (RegexMatchTimeoutException ex)
+        {
+            Diagnostics.CorrelationEventSource.Log.Swallowed(nameof(SourceMatcher), ex);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using System.Text;
+using Correlation.Context;
+using NLog;
+using NLog.LayoutRenderers;
+
+namespace Correlation.NLog.LayoutRenderers;
+
+/// <summary>
+/// <c>${parent-span-id}</c>: the current span's parent span id, 16 lowercase hex characters (or, with <c>format=datadog</c>, its decimal); nothing for a root span. Renders nothing outside a span.
+/// Not thread-agnostic on purpose: NLog renders it on the logging thread, also before an async target takes the event.
+/// </summary>
+[LayoutRenderer(Name)]
+public sealed class ParentSpanIdLayoutRenderer : LayoutRenderer
+{
+    /// <summary>The name used in layouts: <c>${parent-span-id}</c>.</summary>
+    public const string Name = "parent-span-id";
+
+    private TraceFieldReader? _reader;
+
+    /// <summary>How the id is written: <c>hex</c> (default) or <c>datadog</c> (decimal of the lower 64 bits).</summary>
+    public TraceIdFormat Format { get; set; }
+
+    /// <inheritdoc/>
+    protected override void InitializeLayoutRenderer()
+    {
+        base.InitializeLayoutRenderer();
+        _reader = TraceFieldReader.ForSpan(Name, TraceFields.ParentSpanId, Format);
+    }
+
+    /// <inheritdoc/>
+    protected override void Append(StringBuilder builder, LogEventInfo logEvent) => builder.Append(_reader?.Read());
+}

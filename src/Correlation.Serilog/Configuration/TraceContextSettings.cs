@@ -1,0 +1,129 @@
+using Correlation.Context;
+
+namespace Correlation.Serilog.Configuration;
+
+/// <summary>
+/// Turns the plain arguments of the configuration-file overload (strings, string arrays, a string map, a bool: what
+/// Serilog.Settings.Configuration binds) into <see cref="TraceContextOptions"/>. Configuration code: every bad value
+/// throws an <see cref="ArgumentException"/> that names the argument and the values it accepts.
+/// </summary>
+internal static class TraceContextSettings
+{
+    private static readonly string ProfileNames = string.Join(", ", Enum.GetNames<TraceFieldProfile>());
+    private static readonly string FieldNames = string.Join(", ", Enum.GetNames<TraceFields>());
+
+    public static TraceContextOptions ToOptions(
+        string? profile,
+        string? fields,
+        string[]? baggage,
+        string[]? resource,
+        IReadOnlyDictionary<string, string>? names,
+        bool writeEmpty)
+    {
+        var options = new TraceContextOptions
+        {
+            Profile = ParseProfile(profile),
+            Fields = string.IsNullOrWhiteSpace(fields) ? null : ParseFields(fields, nameof(fields)),
+            MissingFields = writeEmpty ? MissingFieldBehavior.WriteEmpty : MissingFieldBehavior.Omit,
+        };
+
+        foreach (var (key, name) in ParseList(baggage, nameof(baggage)))
+        {
+            options.IncludeBaggage(key, name);
+        }
+
+        foreach (var (key, name) in ParseList(resource, nameof(resource)))
+        {
+            options.IncludeResource(key, name);
+        }
+
+        if (names is not null)
+        {
+            foreach (var pair in names)
+            {
+                var field = ParseFields(pair.Key, nameof(names));
+                if (field == TraceFields.None || (field & (field - 1)) != 0)
+                {
+                    throw new ArgumentException($"'{pair.Key}' in names must be one span field: {FieldNames}.", nameof(names));
+                }
+
+                if (string.IsNullOrWhiteSpace(pair.Value))
+                {
+                    throw new ArgumentException($"names: the name for {pair.Key} is empty.", nameof(names));
+                }
+
+                options.Names[field] = pair.Value.Trim();
+            }
+        }
+
+        return options;
+    }
+
+    private static TraceFieldProfile ParseProfile(string? profile)
+    {
+        if (string.IsNullOrWhiteSpace(profile))
+        {
+            return TraceFieldProfile.OpenTelemetry;
+        }
+
+        var text = profile.Trim();
+        if (char.IsAsciiLetter(text[0]) && Enum.TryParse<TraceFieldProfile>(text, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
+        {
+            return parsed;
+        }
+
+        throw new ArgumentException($"Unknown trace context profile '{profile}'; expected one of: {ProfileNames}.", nameof(profile));
+    }
+
+    private static TraceFields ParseFields(string text, string argument)
+    {
+        var result = TraceFields.None;
+        foreach (var part in text.Split([',', '|', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!char.IsAsciiLetter(part[0]) || !Enum.TryParse<TraceFields>(part, ignoreCase: true, out var field) || !Enum.IsDefined(field))
+            {
+                throw new ArgumentException($"Unknown trace field '{part}' in {argument}; expected a comma-separated list of: {FieldNames}.", argument);
+            }
+
+            result |= field;
+        }
+
+        return result;
+    }
+
+    private static List<(string Key, string? Name)> ParseList(string[]? items, string argument)
+    {
+        var result = new List<(string, string?)>();
+        if (items is null)
+        {
+            return result;
+        }
+
+        foreach (var item in items)
+        {
+            var text = item?.Trim();
+            if (string.IsNullOrEmpty(text))
+            {
+                throw new ArgumentException($"{argument} contains an empty entry; expected 'key' or 'key=fieldName'.", argument);
+            }
+
+            var equals = text.IndexOf('=', StringComparison.Ordinal);
+            if (equals < 0)
+            {
+                result.Add((text, null));
+                continue;
+            }
+
+            var key = text[..equals].Trim();
+            var name = text[(equals + 1)..].Trim();
+            if (key.Length == 0 || name.Length == 0)
+            {
+                throw new ArgumentException($"{argument} entry '{item}' is not 'key' or 'key=fieldName'.", argument);
+            }
+
+            result.Add((key, name));
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using Correlation.Context;
+using Correlation.Diagnostics;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace Correlation.Serilog.Enrichers;
+
+/// <summary>
+/// Adds the correlation fields of the span current when the event is created. Core's <see cref="TraceFieldSet"/>
+/// decides names and values; this type only turns them into <see cref="LogEventProperty"/> objects and caches those:
+/// per span for the fields fixed for a span's life (ids), per value for the rest (flags, tracestate, baggage,
+/// resource), so a steady-state event allocates nothing here.
+/// </summary>
+internal sealed class TraceContextEnricher : ILogEventEnricher
+{
+    private const string Component = "Correlation.Serilog.TraceContextEnricher";
+
+    private readonly TraceFieldSet _fieldSet;
+    private readonly string[] _names;
+    private readonly bool[] _fixedPerSpan;
+    private readonly bool[] _isResource;
+    private readonly LogEventProperty[] _emptyProperties;
+    private readonly SpanValueCache<SpanEntry> _spans;
+
+    // Memos for values that do not depend on a span entry: resource fields, and every field outside a span.
+    private readonly PropertyMemo?[] _sharedMemos;
+
+    public TraceContextEnricher(TraceFieldSet fieldSet)
+    {
+        ArgumentNullException.ThrowIfNull(fieldSet);
+        _fieldSet = fieldSet;
+        var fields = fieldSet.Fields;
+        _names = new string[fields.Count];
+        _fixedPerSpan = new bool[fields.Count];
+        _isResource = new bool[fields.Count];
+        _emptyProperties = new LogEventProperty[fields.Count];
+        _sharedMemos = new PropertyMemo?[fields.Count];
+        for (var i = 0; i < fields.Count; i++)
+        {
+            if (!LogEventProperty.IsValidName(fields[i].Name))
+            {
+                throw new ArgumentException($"'{fields[i].Name}' is not a valid Serilog property name.", nameof(fieldSet));
+            }
+
+            _names[i] = fields[i].Name;
+            _fixedPerSpan[i] = fields[i].IsFixedPerSpan;
+            _isResource[i] = fields[i].Kind == TraceFieldKind.Resource;
+            _emptyProperties[i] = new LogEventProperty(fields[i].Name, new ScalarValue(string.Empty));
+        }
+
+        // One cache per enricher: two loggers with different options never share an entry (Serilog.Enrichers.Span#317).
+        _spans = new SpanValueCache<SpanEntry>(CreateEntry);
+    }
+
+    /// <summary>The compiled fields this enricher writes.</summary>
+    public TraceFieldSet FieldSet => _fieldSet;
+
+    public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
+    {
+        try
+        {
+            var span = TraceFieldSet.CurrentSpan();
+            var entry = span is null ? null : _spans.Get(span);
+            for (var i = 0; i < _names.Length; i++)
+            {
+                var property = entry is not null && _fixedPerSpan[i]
+                    ? entry.Fixed[i]
+                    : GetVariable(span, entry, i);
+                if (property is not null)
+                {
+                    logEvent.AddPropertyIfAbsent(property);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            CorrelationEventSource.Log.Swallowed(Component, ex);
+        }
+    }
+
+    private LogEventProperty? GetVariable(Activity? span, SpanEntry? entry, int index)
+    {
+        var value = _fieldSet.GetValue(span, index);
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value.Length == 0)
+        {
+            return _emptyProperties[index];
+        }
+
+        var memos = entry is null || _isResource[index] ? _sharedMemos : entry.Memos;
+
+        // Same string instance as last time (the flag constants, the Activity's tracestate, a baggage value, the
+        // resource's cached text): reuse the property built for it. The memo is an immutable pair swapped whole, so a
+        // racing thread sees either the old or the new pair, never a mix.
+        var memo = Volatile.Read(ref memos[index]);
+        if (memo is not null && ReferenceEquals(memo.Value, value))
+        {
+            return memo.Property;
+        }
+
+        var property = new LogEventProperty(_names[index], new ScalarValue(value));
+        Volatile.Write(ref memos[index], new PropertyMemo(value, property));
+        return property;
+    }
+
+    private SpanEntry CreateEntry(Activity span)
+    {
+        var entry = new SpanEntry(_names.Length);
+        for (var i = 0; i < _names.Length; i++)
+        {
+            if (!_fixedPerSpan[i])
+            {
+                continue;
+            }
+
+            try
+            {
+                var value = _fieldSet.GetValue(span, i);
+                entry.Fixed[i] = value is null ? null
+                    : value.Length == 0 ? _emptyProperties[i]
+                    : new LogEventProperty(_names[i], new ScalarValue(value));
+            }
+            catch (Exception ex)
+            {
+                CorrelationEventSource.Log.Swallowed(Component, ex);
+            }
+        }
+
+        return entry;
+    }
+
+    /// <summary>What is cached for one span: the properties of fixed fields and the memos of the others.</summary>
+    private sealed class SpanEntry
+    {
+        public SpanEntry(int count)
+        {
+            Fixed = new LogEventProperty?[count];
+            Memos = new PropertyMemo?[count];
+        }
+
+        public LogEventProperty?[] Fixed { get; }
+
+        public PropertyMemo?[] Memos { get; }
+    }
+
+    /// <summary>The last value string of a field and the property built for it.</summary>
+    private sealed class PropertyMemo
+    {
+        public PropertyMemo(string value, LogEventProperty property)
+        {
+            Value = value;
+            Property = property;
+        }
+
+        public string Value { get; }
+
+        public LogEventProperty Property { get; }
+    }
+}

@@ -1,0 +1,327 @@
+using System.Globalization;
+using Correlation.Exporters.Otlp;
+using Correlation.Trace;
+using Correlation.Trace.Exporting;
+using Microsoft.AspNetCore.Http;
+
+namespace Correlation.Core.Tests.Exporters.Otlp;
+
+/// <summary>The exporter against a real Kestrel server on 127.0.0.1 that misbehaves on purpose.</summary>
+public class OtlpHttpExporterFaultTests
+{
+    private static OtlpHttpExporter NewExporter(Uri endpoint, int timeoutMs = 5000, Action<OtlpExporterOptions>? configure = null)
+    {
+        var options = new OtlpExporterOptions(_ => null)
+        {
+            TracesEndpoint = endpoint,
+            TimeoutMilliseconds = timeoutMs,
+            InitialBackoff = TimeSpan.FromMilliseconds(20),
+            MaxBackoff = TimeSpan.FromMilliseconds(200),
+        };
+        configure?.Invoke(options);
+        return new OtlpHttpExporter(options) { Resource = new ResourceBuilder().IgnoreEnvironment().AddService("fault-tests").Build() };
+    }
+
+    private static List<string> SpanNames(byte[] body) =>
+        new ProtoReader(body).Message(1).Messages(2).SelectMany(s => s.Messages(2)).Select(s => s.String(5)).ToList();
+
+    [Fact]
+    public void Backend_not_started_drops_and_counts_the_batch_without_throwing()
+    {
+        using var trace = new OtlpTestTrace();
+        using var exporter = NewExporter(new Uri($"http://127.0.0.1:{OtlpTestServer.FreePort()}/v1/traces"), timeoutMs: 1000);
+
+        var result = exporter.Export(trace.Build());
+
+        Assert.Equal(ExportResult.Failure, result);
+        Assert.Equal(4, exporter.DroppedSpans);
+        Assert.Equal(0, exporter.ExportedSpans);
+        Assert.True(exporter.Retries >= 1, "connection failures are retried within the timeout");
+    }
+
+    [Fact]
+    public async Task Status_503_with_Retry_After_is_retried_after_the_given_delay_then_succeeds()
+    {
+        await using var server = await OtlpTestServer.StartAsync(static (n, context) =>
+        {
+            if (n == 1)
+            {
+                context.Response.StatusCode = 503;
+                context.Response.Headers.RetryAfter = "1";
+                return Task.CompletedTask;
+            }
+
+            return OtlpTestServer.Ok(context);
+        });
+        using var trace = new OtlpTestTrace();
+        using var exporter = NewExporter(server.TracesUri);
+
+        var result = exporter.Export(trace.Build());
+
+        Assert.Equal(ExportResult.Success, result);
+        var requests = server.Requests.ToArray();
+        Assert.Equal(2, requests.Length);
+        Assert.Equal(requests[0].Body, requests[1].Body);
+
+        // The exporter's own backoff is 20 ms here, so a gap of a second can only come from Retry-After.
+        Assert.True(requests[1].At - requests[0].At >= TimeSpan.FromMilliseconds(950), $"gap {requests[1].At - requests[0].At}");
+        Assert.Equal(4, exporter.ExportedSpans);
+        Assert.Equal(1, exporter.Retries);
+    }
+
+    [Fact]
+    public async Task Retry_After_as_an_http_date_is_honoured()
+    {
+        await using var server = await OtlpTestServer.StartAsync(static (n, context) =>
+        {
+            if (n == 1)
+            {
+                context.Response.StatusCode = 429;
+                context.Response.Headers.RetryAfter = DateTimeOffset.UtcNow.AddSeconds(2).ToString("R", CultureInfo.InvariantCulture);
+                return Task.CompletedTask;
+            }
+
+            return OtlpTestServer.Ok(context);
+        });
+        using var trace = new OtlpTestTrace();
+        using var exporter = NewExporter(server.TracesUri);
+
+        Assert.Equal(ExportResult.Success, exporter.Export(trace.Build()));
+        var requests = server.Requests.ToArray();
+        Assert.Equal(2, requests.Length);
+        Assert.True(requests[1].At - requests[0].At >= TimeSpan.FromMilliseconds(900), $"gap {requests[1].At - requests[0].At}");
+    }
+
+    [Fact]
+    public async Task Retry_After_beyond_the_export_timeout_gives_up_at_once()
+    {
+        await using var server = await OtlpTestServer.StartAsync(static (_, context) =>
+        {
+            context.Response.StatusCode = 503;
+            context.Response.Headers.RetryAfter = "3600";
+            return Task.CompletedTask;
+        });
+        using var trace = new OtlpTestTrace();
+        using var exporter = NewExporter(server.TracesUri, timeoutMs: 2000);
+
+        Assert.Equal(ExportResult.Failure, exporter.Export(trace.Build()));
+        Assert.Single(server.Requests);
+        Assert.Equal(4, exporter.DroppedSpans);
+    }
+
+    [Theory]
+    [InlineData(429)]
+    [InlineData(502)]
+    [InlineData(503)]
+    [InlineData(504)]
+    public async Task Transient_statuses_are_retried(int status)
+    {
+        await using var server = await OtlpTestServer.StartAsync((n, context) =>
+        {
+            if (n <= 2)
+            {
+                context.Response.StatusCode = status;
+                return Task.CompletedTask;
+            }
+
+            return OtlpTestServer.Ok(context);
+        });
+        using var trace = new OtlpTestTrace();
+        using var exporter = NewExporter(server.TracesUri);
+
+        Assert.Equal(ExportResult.Success, exporter.Export(trace.Build()));
+        Assert.Equal(3, server.Requests.Count);
+        Assert.Equal(4, exporter.ExportedSpans);
+    }
+
+    [Theory]
+    [InlineData(400)]
+    [InlineData(401)]
+    [InlineData(404)]
+    [InlineData(413)]
+    [InlineData(500)]
+    public async Task Other_statuses_are_never_retried(int status)
+    {
+        await using var server = await OtlpTestServer.StartAsync((_, context) =>
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        });
+        using var trace = new OtlpTestTrace();
+        using var exporter = NewExporter(server.TracesUri);
+
+        Assert.Equal(ExportResult.Failure, exporter.Export(trace.Build()));
+        Assert.Single(server.Requests);
+        Assert.Equal(0, exporter.Retries);
+        Assert.Equal(4, exporter.DroppedSpans);
+    }
+
+    [Fact]
+    public async Task A_hanging_backend_makes_the_export_time_out()
+    {
+        var release = new TaskCompletionSource();
+        await using var server = await OtlpTestServer.StartAsync(async (_, context) =>
+        {
+            await Task.WhenAny(release.Task, Task.Delay(Timeout.Infinite, context.RequestAborted));
+        });
+        using var trace = new OtlpTestTrace();
+        using var exporter = NewExporter(server.TracesUri, timeoutMs: 700);
+
+        var result = exporter.Export(trace.Build());
+        release.SetResult();
+
+        Assert.Equal(ExportResult.Failure, result);
+        Assert.Equal(4, exporter.DroppedSpans);
+        Assert.NotEmpty(server.Requests);
+    }
+
+    [Fact]
+    public async Task A_hanging_backend_holds_the_batch_worker_but_never_an_application_thread()
+    {
+        var release = new TaskCompletionSource();
+        await using var server = await OtlpTestServer.StartAsync(async (n, context) =>
+        {
+            if (n == 1)
+            {
+                await Task.WhenAny(release.Task, Task.Delay(Timeout.Infinite, context.RequestAborted));
+            }
+
+            await OtlpTestServer.Ok(context);
+        });
+        using var source = new System.Diagnostics.ActivitySource("Correlation.Tests.Otlp.Hang." + Guid.NewGuid().ToString("N")[..8]);
+        var exporter = NewExporter(server.TracesUri, timeoutMs: 30_000);
+        var processor = new Correlation.Trace.Processing.BatchSpanProcessor(exporter, new Correlation.Trace.Processing.BatchSpanProcessorOptions
+        {
+            MaxQueueSize = 100,
+            MaxExportBatchSize = 10,
+            ScheduledDelayMilliseconds = 20,
+            ExporterTimeoutMilliseconds = 30_000,
+        });
+        using var provider = TracerProvider.CreateBuilder().AddSource(source.Name).AddProcessor(processor).Build();
+
+        using (source.StartActivity("first"))
+        {
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (server.Requests.IsEmpty && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Single(server.Requests);
+
+        // The backend now holds the only export. The application goes on ending spans: none of them waits for it,
+        // the queue keeps its bound, and what does not fit is dropped and counted.
+        for (var i = 0; i < 1000; i++)
+        {
+            using var span = source.StartActivity("while the backend hangs");
+        }
+
+        Assert.Equal(1, exporter.Attempts);
+        Assert.Equal(0, exporter.DroppedSpans);
+        Assert.Equal(0, exporter.ExportedSpans);
+        Assert.Equal(900, processor.DroppedCount);
+
+        release.SetResult();
+        Assert.True(provider.ForceFlush(20_000));
+        Assert.Equal(101, exporter.ExportedSpans);
+        Assert.Equal(0, exporter.DroppedSpans);
+    }
+
+    [Fact]
+    public async Task Partial_success_is_reported_and_not_retried()
+    {
+        await using var server = await OtlpTestServer.StartAsync(static async (_, context) =>
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/x-protobuf";
+            var message = "span too old"u8.ToArray();
+            var inner = new List<byte> { 0x08, 0x03, 0x12, (byte)message.Length };
+            inner.AddRange(message);
+            var body = new List<byte> { 0x0A, (byte)inner.Count };
+            body.AddRange(inner);
+            await context.Response.Body.WriteAsync(body.ToArray());
+        });
+        using var trace = new OtlpTestTrace();
+        using var exporter = NewExporter(server.TracesUri);
+
+        Assert.Equal(ExportResult.Success, exporter.Export(trace.Build()));
+        Assert.Single(server.Requests);
+        Assert.Equal(3, exporter.RejectedSpans);
+        Assert.Equal(1, exporter.ExportedSpans);
+    }
+
+    [Theory]
+    [InlineData(OtlpExportProtocol.HttpProtobuf, "application/x-protobuf")]
+    [InlineData(OtlpExportProtocol.HttpJson, "application/json")]
+    public async Task Gzip_headers_and_content_type_reach_the_server(OtlpExportProtocol protocol, string contentType)
+    {
+        await using var server = await OtlpTestServer.StartAsync(static (_, context) => OtlpTestServer.Ok(context));
+        using var trace = new OtlpTestTrace();
+        using var exporter = NewExporter(server.TracesUri, configure: o =>
+        {
+            o.Protocol = protocol;
+            o.Compression = OtlpCompression.Gzip;
+            o.Headers["x-api-key"] = "secret value";
+        });
+
+        Assert.Equal(ExportResult.Success, exporter.Export(trace.Build()));
+        var request = Assert.Single(server.Requests);
+        Assert.Equal("gzip", request.ContentEncoding);
+        Assert.Equal(contentType, request.ContentType);
+        Assert.Equal("secret value", request.Headers["x-api-key"]);
+        if (protocol == OtlpExportProtocol.HttpProtobuf)
+        {
+            Assert.Equal(4, SpanNames(request.Body).Count);
+        }
+        else
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(request.Body);
+            Assert.Equal(4, json.RootElement.GetProperty("resourceSpans")[0].GetProperty("scopeSpans")[0].GetProperty("spans").GetArrayLength());
+        }
+    }
+
+    [Fact]
+    public async Task Backend_killed_and_restarted_within_the_retry_window_loses_nothing()
+    {
+        var port = OtlpTestServer.FreePort();
+        var first = await OtlpTestServer.StartAsync(static (_, context) => OtlpTestServer.Ok(context), port);
+        using var trace = new OtlpTestTrace();
+        using var exporter = NewExporter(new Uri($"http://127.0.0.1:{port}/v1/traces"), timeoutMs: 15000, configure: o => o.InitialBackoff = TimeSpan.FromMilliseconds(100));
+        var before = new[] { trace.NewSpan("before-1"), trace.NewSpan("before-2") };
+        Assert.Equal(ExportResult.Success, exporter.Export(before));
+        var received = first.Requests.SelectMany(r => SpanNames(r.Body)).ToList();
+        await first.DisposeAsync();
+
+        var during = new[] { trace.NewSpan("during-1"), trace.NewSpan("during-2"), trace.NewSpan("during-3") };
+        var export = Task.Run(() => exporter.Export(during));
+        while (exporter.Retries < 2 && !export.IsCompleted)
+        {
+            await Task.Delay(20);
+        }
+
+        await using var second = await OtlpTestServer.StartAsync(static (_, context) => OtlpTestServer.Ok(context), port);
+        var result = await export;
+        received.AddRange(second.Requests.SelectMany(r => SpanNames(r.Body)));
+
+        Assert.Equal(ExportResult.Success, result);
+        Assert.True(exporter.Retries >= 2);
+        Assert.Equal(new[] { "before-1", "before-2", "during-1", "during-2", "during-3" }, received);
+        Assert.Equal(0, exporter.DroppedSpans);
+    }
+
+    [Fact]
+    public async Task Export_after_shutdown_is_refused_and_counted()
+    {
+        await using var server = await OtlpTestServer.StartAsync(static (_, context) => OtlpTestServer.Ok(context));
+        using var trace = new OtlpTestTrace();
+        using var exporter = NewExporter(server.TracesUri);
+        Assert.True(exporter.Shutdown(1000));
+
+        Assert.Equal(ExportResult.Failure, exporter.Export(trace.Build()));
+        Assert.Empty(server.Requests);
+        Assert.Equal(4, exporter.DroppedSpans);
+        Assert.False(exporter.Shutdown(1000));
+    }
+}

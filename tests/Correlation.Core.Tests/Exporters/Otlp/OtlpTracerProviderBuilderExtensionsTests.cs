@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Correlation.Core.Tests.Support;
+using Correlation.Exporters.Otlp;
+using Correlation.Trace;
+
+namespace Correlation.Core.Tests.Exporters.Otlp;
+
+[Collection(EnvironmentCollection.Name)]
+public class OtlpTracerProviderBuilderExtensionsTests
+{
+    [Fact]
+    public async Task AddOtlpExporter_with_no_arguments_follows_the_environment()
+    {
+        await using var server = await OtlpTestServer.StartAsync(static (_, context) => OtlpTestServer.Ok(context));
+        using var environment = new EnvironmentScope(
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", $"http://127.0.0.1:{server.Port}/"),
+            ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", null),
+            ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"),
+            ("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", null),
+            ("OTEL_EXPORTER_OTLP_HEADERS", "x-tenant=acme%20corp,authorization=Bearer%20t0k"),
+            ("OTEL_EXPORTER_OTLP_TRACES_HEADERS", null),
+            ("OTEL_EXPORTER_OTLP_COMPRESSION", "gzip"),
+            ("OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", null),
+            ("OTEL_BSP_SCHEDULE_DELAY", "20"));
+        using var source = new ActivitySource("Correlation.Tests.Otlp.Builder." + Guid.NewGuid().ToString("N")[..8]);
+        using var provider = TracerProvider.CreateBuilder()
+            .AddSource(source.Name)
+            .ConfigureResource(static r => r.IgnoreEnvironment().AddService("builder-test"))
+            .AddOtlpExporter()
+            .Build();
+
+        string spanId;
+        using (var span = source.StartActivity("from the environment")!)
+        {
+            spanId = span.SpanId.ToHexString();
+        }
+
+        Assert.True(provider.ForceFlush(10_000));
+
+        var request = Assert.Single(server.Requests);
+        Assert.Equal("application/json", request.ContentType);
+        Assert.Equal("gzip", request.ContentEncoding);
+        Assert.Equal("acme corp", request.Headers["x-tenant"]);
+        Assert.Equal("Bearer t0k", request.Headers["authorization"]);
+        using var body = JsonDocument.Parse(request.Body);
+        var resourceSpans = body.RootElement.GetProperty("resourceSpans")[0];
+        Assert.Equal("builder-test", resourceSpans.GetProperty("resource").GetProperty("attributes")[0].GetProperty("value").GetProperty("stringValue").GetString());
+        var sent = resourceSpans.GetProperty("scopeSpans")[0].GetProperty("spans")[0];
+        Assert.Equal(spanId, sent.GetProperty("spanId").GetString());
+        Assert.Equal("from the environment", sent.GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task AddOtlpExporter_options_set_in_code_beat_the_environment()
+    {
+        await using var server = await OtlpTestServer.StartAsync(static (_, context) => OtlpTestServer.Ok(context));
+        using var environment = new EnvironmentScope(
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:1/"),
+            ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"),
+            ("OTEL_BSP_SCHEDULE_DELAY", "60000"));
+        using var source = new ActivitySource("Correlation.Tests.Otlp.Builder." + Guid.NewGuid().ToString("N")[..8]);
+        using var provider = TracerProvider.CreateBuilder()
+            .AddSource(source.Name)
+            .AddOtlpExporter(
+                o =>
+                {
+                    o.TracesEndpoint = server.TracesUri;
+                    o.Protocol = OtlpExportProtocol.HttpProtobuf;
+                },
+                b => b.MaxExportBatchSize = 2)
+            .Build();
+
+        for (var i = 0; i < 4; i++)
+        {
+            using var span = source.StartActivity("batched");
+        }
+
+        Assert.True(provider.ForceFlush(10_000));
+
+        // Two batches of two: the batch size set in code, the endpoint and encoding set in code.
+        Assert.Equal(2, server.Requests.Count);
+        Assert.All(server.Requests, r => Assert.Equal("application/x-protobuf", r.ContentType));
+        Assert.Equal(4, server.Requests.Sum(r => new ProtoReader(r.Body).Message(1).Message(2).Messages(2).Count));
+    }
+
+    [Fact]
+    public void AddOtlpExporter_checks_its_builder()
+        => Assert.Throws<ArgumentNullException>(() => OtlpTracerProviderBuilderExtensions.AddOtlpExporter(null!));
+}

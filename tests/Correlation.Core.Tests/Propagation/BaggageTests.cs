@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using Correlation.Propagation;
+
+namespace Correlation.Core.Tests.Propagation;
+
+/// <summary>SPEC 8 and 9: the baggage header.</summary>
+public class BaggageTests
+{
+    [Fact]
+    public void Members_are_extracted_in_order()
+    {
+        var baggage = Headers.BaggageOf("userId=alice,serverNode=DF%2028,isProduction=false");
+
+        Assert.Equal([new BaggageMember("userId", "alice"), new BaggageMember("serverNode", "DF 28"), new BaggageMember("isProduction", "false")], baggage);
+    }
+
+    [Fact]
+    public void Whitespace_around_equals_commas_and_semicolons_is_ignored()
+    {
+        var baggage = Headers.BaggageOf(" k1 \t= v1 ; p1 = x ;\tp2 , k2=v2\t");
+
+        Assert.Equal([new BaggageMember("k1", "v1", "p1=x;p2"), new BaggageMember("k2", "v2")], baggage);
+    }
+
+    [Theory]
+    [InlineData("%C3%A9t%C3%A9", "\u00e9t\u00e9")]
+    [InlineData("100%25", "100%")]
+    [InlineData("a+b", "a+b")]
+    [InlineData("%F0%9F%98%80", "\U0001F600")]
+    [InlineData("%zz", "\uFFFDzz")]
+    [InlineData("abc%", "abc\uFFFD")]
+    [InlineData("%C3", "\uFFFD")]
+    [InlineData("%FF%FE", "\uFFFD\uFFFD")]
+    [InlineData("%e2%82%ac", "\u20ac")]
+    public void Values_are_percent_decoded_as_UTF8_and_bad_sequences_become_replacement_chars(string encoded, string expected)
+        => Assert.Equal(expected, Headers.BaggageOf("k=" + encoded).GetValue("k"));
+
+    [Fact]
+    public void Keys_are_never_percent_decoded()
+        => Assert.Equal("v", Headers.BaggageOf("k%41=v").GetValue("k%41"));
+
+    [Fact]
+    public void Properties_are_kept_through_a_round_trip()
+    {
+        var baggage = Headers.BaggageOf("k=v;ttl=60;secret,plain=1");
+
+        var sent = Headers.Inject(new PropagatedContext(default, baggage))["baggage"];
+
+        Assert.Equal("k=v;ttl=60;secret,plain=1", sent);
+    }
+
+    [Fact]
+    public void Several_baggage_fields_form_one_list()
+    {
+        using var request = new HttpRequestMessage();
+        request.Headers.TryAddWithoutValidation("baggage", "a=1,b=2");
+        request.Headers.TryAddWithoutValidation("baggage", "c=3");
+
+        var baggage = CorrelationPropagator.Baggage.Extract(request, PropagationCarriers.HttpRequestGetter).Baggage;
+
+        Assert.Equal(["a", "b", "c"], baggage.Select(m => m.Key));
+    }
+
+    [Theory]
+    [InlineData("bad key=v")] // space in key
+    [InlineData("k(=v")] // '(' is not a token char
+    [InlineData("=v")] // empty key
+    [InlineData("novalue")] // no '='
+    [InlineData("k=a b")] // space inside the value
+    [InlineData("k=a\"b")] // '"' is not a baggage octet
+    [InlineData("k=a\\b")] // '\' is not a baggage octet
+    [InlineData("k=caf\u00e9")] // raw non-ASCII
+    [InlineData("k=v;bad prop")] // invalid property
+    [InlineData("k=v;p=a b")] // invalid property value
+    [InlineData("k\u00e9=v")] // non-ASCII key
+    public void Invalid_members_are_skipped_and_the_rest_kept(string invalid)
+    {
+        var baggage = Headers.BaggageOf("first=1," + invalid + ",last=2");
+
+        Assert.Equal(["first", "last"], baggage.Select(m => m.Key));
+    }
+
+    [Fact]
+    public void Empty_values_and_empty_members_are_allowed()
+    {
+        var baggage = Headers.BaggageOf(",a=,,b=2,");
+
+        Assert.Equal([new BaggageMember("a", ""), new BaggageMember("b", "2")], baggage);
+    }
+
+    [Fact]
+    public void The_last_duplicate_key_wins()
+        => Assert.Equal("3", Headers.BaggageOf("k=1,other=2,k=3").GetValue("k"));
+
+    [Fact]
+    public void Sixty_four_members_are_kept_and_further_ones_dropped_whole()
+    {
+        var header = string.Join(",", Enumerable.Range(0, 70).Select(i => $"k{i}=v{i}"));
+
+        var baggage = Headers.BaggageOf(header);
+
+        Assert.Equal(64, baggage.Count);
+        Assert.Equal("v63", baggage.GetValue("k63"));
+        Assert.Null(baggage.GetValue("k64"));
+    }
+
+    [Fact]
+    public void Members_beyond_8192_bytes_are_dropped_whole_never_partly()
+    {
+        var big = new string('x', 4000);
+        var header = $"a={big},b={big},c={big},d=small";
+
+        var baggage = Headers.BaggageOf(header);
+
+        Assert.Equal(["a", "b", "d"], baggage.Select(m => m.Key));
+        Assert.All(baggage, m => Assert.True(m.Value == big || m.Value == "small"));
+    }
+
+    [Fact]
+    public void Injection_keeps_64_members_and_8192_bytes_dropping_whole_members()
+    {
+        var members = Enumerable.Range(0, 70).Select(i => new BaggageMember($"k{i}", new string('v', i == 3 ? 9000 : 100))).ToArray();
+
+        var sent = Headers.Inject(new PropagatedContext(default, PropagatedBaggage.Create(members)))["baggage"];
+
+        Assert.True(sent.Length <= 8192);
+        var keys = sent.Split(',').Select(m => m[..m.IndexOf('=')]).ToArray();
+        Assert.DoesNotContain("k3", keys);
+        Assert.All(sent.Split(','), m => Assert.EndsWith(new string('v', 100), m, StringComparison.Ordinal));
+        Assert.True(keys.Length <= 64);
+    }
+
+    [Fact]
+    public void Injection_percent_encodes_values_as_UTF8()
+    {
+        var baggage = PropagatedBaggage.Create([new BaggageMember("k", "\u00e9 100%,;=\"\\+")]);
+
+        var sent = Headers.Inject(new PropagatedContext(default, baggage))["baggage"];
+
+        Assert.Equal("k=%C3%A9%20100%25%2C%3B=%22%5C+", sent);
+        Assert.Equal("\u00e9 100%,;=\"\\+", Headers.BaggageOf(sent).GetValue("k"));
+    }
+
+    [Fact]
+    public void Members_with_a_key_that_is_not_a_token_are_not_sent()
+    {
+        var baggage = PropagatedBaggage.Create([new BaggageMember("bad key", "1"), new BaggageMember("good", "2")]);
+
+        Assert.Equal("good=2", Headers.Inject(new PropagatedContext(default, baggage))["baggage"]);
+    }
+
+    [Fact]
+    public void An_absent_or_empty_baggage_header_keeps_the_given_baggage()
+    {
+        var given = new PropagatedContext(default, PropagatedBaggage.Create([new BaggageMember("k", "v")]));
+
+        var result = CorrelationPropagator.Baggage.Extract(given, Headers.Dictionary(null, null, " , "), PropagationCarriers.DictionaryGetter);
+
+        Assert.Equal("v", result.Baggage.GetValue("k"));
+    }
+
+    [Fact]
+    public void Baggage_added_to_an_activity_is_listed_in_wire_order()
+    {
+        using var activity = new Activity("consume").Start();
+
+        Headers.BaggageOf("a=1,b=2,c=3").AddTo(activity);
+
+        Assert.Equal(["a", "b", "c"], activity.Baggage.Select(p => p.Key));
+        Assert.Equal("2", Correlation.Context.TraceBaggage.GetItem(activity, "b"));
+    }
+}

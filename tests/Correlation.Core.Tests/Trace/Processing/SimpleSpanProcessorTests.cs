@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using Correlation.Trace.Exporting;
+using Correlation.Trace.Processing;
+
+namespace Correlation.Core.Tests.Trace.Processing;
+
+public class SimpleSpanProcessorTests
+{
+    [Fact]
+    public void Each_sampled_span_is_exported_as_it_ends_and_unsampled_ones_are_not()
+    {
+        var spans = new List<Activity>();
+        using var processor = new SimpleSpanProcessor(new InMemorySpanExporter(spans));
+        var sampled = TraceTestKit.NewRecordedSpan("sampled");
+        var recordOnly = new Activity("record-only");
+        recordOnly.Start();
+        recordOnly.Stop();
+
+        processor.OnEnd(sampled);
+        processor.OnEnd(recordOnly);
+
+        Assert.Same(sampled, Assert.Single(spans));
+    }
+
+    [Fact]
+    public void A_throwing_or_failing_exporter_is_counted_and_reported_never_thrown()
+    {
+        using var diagnostics = new DiagnosticsCapture();
+        var calls = 0;
+        var exporter = new ScriptedExporter
+        {
+            OnExport = _ => ++calls == 1 ? throw new InvalidOperationException("disk full") : ExportResult.Failure,
+        };
+        using var processor = new SimpleSpanProcessor(exporter);
+
+        processor.OnEnd(TraceTestKit.NewRecordedSpan());
+        processor.OnEnd(TraceTestKit.NewRecordedSpan());
+
+        Assert.Equal(2, processor.DroppedCount);
+        Assert.True(diagnostics.Has("ErrorSwallowed", "disk full"));
+    }
+
+    [Fact]
+    public void After_shutdown_spans_are_ignored_counted_and_the_exporter_was_shut_down_once()
+    {
+        using var diagnostics = new DiagnosticsCapture();
+        var exporter = new ScriptedExporter();
+        var processor = new SimpleSpanProcessor(exporter);
+        Assert.True(processor.Shutdown(1000));
+        Assert.False(processor.Shutdown(1000));
+
+        processor.OnEnd(TraceTestKit.NewRecordedSpan());
+        processor.Dispose();
+
+        Assert.Empty(exporter.Spans);
+        Assert.Equal(1, processor.DroppedCount);
+        Assert.Equal(1, exporter.ShutdownCount);
+    }
+
+    [Fact]
+    public void Exports_from_concurrent_threads_never_overlap()
+    {
+        var exporter = new ScriptedExporter();
+        using var processor = new SimpleSpanProcessor(exporter);
+        Parallel.For(0, 4, _ =>
+        {
+            for (var i = 0; i < 500; i++)
+            {
+                processor.OnEnd(TraceTestKit.NewRecordedSpan());
+            }
+        });
+
+        Assert.Equal(2000, exporter.Spans.Count);
+        Assert.Equal(0, exporter.Overlaps);
+    }
+}

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using Correlation.Trace.Processing;
+
+namespace Correlation.Core.Tests.Trace.Processing;
+
+public class SpanQueueTests
+{
+    [Fact]
+    public void The_bound_is_exact_for_a_capacity_that_is_not_a_power_of_two_and_order_is_kept()
+    {
+        var queue = new SpanQueue(5);
+        var spans = Enumerable.Range(0, 9).Select(i => TraceTestKit.NewRecordedSpan("s" + i)).ToArray();
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(SpanQueue.AddResult.Added, queue.TryAdd(spans[i], out var added));
+            Assert.Equal(i + 1, added);
+        }
+
+        Assert.Equal(SpanQueue.AddResult.Full, queue.TryAdd(spans[5], out _));
+        Assert.Same(spans[0], queue.Take());
+        Assert.Same(spans[1], queue.Take());
+        Assert.Equal(SpanQueue.AddResult.Added, queue.TryAdd(spans[5], out _));
+        Assert.Equal(SpanQueue.AddResult.Added, queue.TryAdd(spans[6], out _));
+        Assert.Equal(SpanQueue.AddResult.Full, queue.TryAdd(spans[7], out _));
+        Assert.Equal(5, queue.Count);
+
+        Assert.Equal(7, queue.Close());
+        Assert.Equal(SpanQueue.AddResult.Closed, queue.TryAdd(spans[8], out _));
+        var rest = new List<Activity>();
+        while (queue.Count > 0)
+        {
+            rest.Add(queue.Take());
+        }
+
+        Assert.Equal(spans[2..7], rest);
+    }
+
+    [Fact]
+    public void Many_producers_wrapping_the_ring_many_times_lose_and_duplicate_nothing()
+    {
+        var queue = new SpanQueue(7);
+        var span = TraceTestKit.NewRecordedSpan();
+        long added = 0;
+        long full = 0;
+        var taken = 0L;
+        using var done = new CancellationTokenSource();
+        var consumer = Task.Run(() =>
+        {
+            while (!done.IsCancellationRequested || queue.Count > 0)
+            {
+                if (queue.Count > 0)
+                {
+                    Assert.Same(span, queue.Take());
+                    taken++;
+                }
+            }
+        });
+        Parallel.For(0, 4, _ =>
+        {
+            for (var i = 0; i < 20_000; i++)
+            {
+                if (queue.TryAdd(span, out _) == SpanQueue.AddResult.Added)
+                {
+                    Interlocked.Increment(ref added);
+                }
+                else
+                {
+                    Interlocked.Increment(ref full);
+                }
+            }
+        });
+        done.Cancel();
+        Assert.True(consumer.Wait(20_000));
+
+        Assert.Equal(80_000, added + full);
+        Assert.Equal(added, taken);
+        Assert.Equal(added, queue.AddedCount);
+    }
+}

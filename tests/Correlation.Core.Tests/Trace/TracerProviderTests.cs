@@ -1,0 +1,241 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Correlation.Trace;
+using Correlation.Trace.Exporting;
+using Correlation.Trace.Processing;
+using Correlation.Trace.Sampling;
+
+namespace Correlation.Core.Tests.Trace;
+
+public class TracerProviderTests
+{
+    private sealed class OrderProcessor(string name, ConcurrentQueue<string> calls) : SpanProcessor
+    {
+        public override void OnStart(Activity span) => calls.Enqueue(name + ":start:" + span.DisplayName);
+
+        public override void OnEnd(Activity span) => calls.Enqueue(name + ":end:" + span.DisplayName);
+
+        protected override bool OnForceFlush(int timeoutMilliseconds)
+        {
+            calls.Enqueue(name + ":flush");
+            return true;
+        }
+
+        protected override bool OnShutdown(int timeoutMilliseconds)
+        {
+            calls.Enqueue(name + ":shutdown");
+            return true;
+        }
+    }
+
+    private sealed class ThrowingProcessor : SpanProcessor
+    {
+        public override void OnStart(Activity span) => throw new InvalidOperationException("start failed");
+
+        public override void OnEnd(Activity span) => throw new InvalidOperationException("end failed");
+
+        protected override bool OnForceFlush(int timeoutMilliseconds) => throw new InvalidOperationException("flush failed");
+    }
+
+    private sealed class ThrowingSampler : Sampler
+    {
+        public override ActivitySamplingResult ShouldSample(ref ActivityCreationOptions<ActivityContext> options)
+            => throw new InvalidOperationException("sampler failed");
+    }
+
+    private sealed class ResourceProbe : SpanExporter
+    {
+        public Resource? Seen { get; private set; }
+
+        public override ExportResult Export(ReadOnlySpan<Activity> batch)
+        {
+            Seen = Resource;
+            return ExportResult.Success;
+        }
+    }
+
+    [Fact]
+    public void Wildcard_sources_match_case_insensitively_and_others_are_ignored()
+    {
+        var prefix = TraceTestKit.UniqueSourceName("Wild");
+        using var orders = new ActivitySource(prefix + ".Orders");
+        using var exact = new ActivitySource(prefix + "-exact");
+        using var other = new ActivitySource(prefix + "Other");
+        using var single = new ActivitySource(prefix + ".X7");
+        var spans = new List<Activity>();
+        using var provider = TracerProvider.CreateBuilder()
+            .AddSource(prefix.ToUpperInvariant() + ".*", prefix + "-EXACT", prefix + ".X?")
+            .SetSampler(new AlwaysOnSampler())
+            .AddInMemoryExporter(spans)
+            .Build();
+
+        orders.StartActivity("orders")?.Dispose();
+        exact.StartActivity("exact")?.Dispose();
+        single.StartActivity("single")?.Dispose();
+        Assert.Null(other.StartActivity("other"));
+
+        Assert.Equal(["orders", "exact", "single"], spans.Select(s => s.DisplayName));
+    }
+
+    [Fact]
+    public void Processors_run_in_the_order_they_were_added_for_start_end_flush_and_shutdown()
+    {
+        var name = TraceTestKit.UniqueSourceName();
+        using var source = new ActivitySource(name);
+        var calls = new ConcurrentQueue<string>();
+        var provider = TracerProvider.CreateBuilder()
+            .AddSource(name)
+            .AddProcessor(new OrderProcessor("a", calls))
+            .AddProcessor(new OrderProcessor("b", calls))
+            .Build();
+
+        source.StartActivity("s")?.Dispose();
+        Assert.True(provider.ForceFlush(5000));
+        Assert.True(provider.Shutdown(5000));
+
+        Assert.Equal(
+            ["a:start:s", "b:start:s", "a:end:s", "b:end:s", "a:flush", "b:flush", "a:shutdown", "b:shutdown"],
+            calls);
+    }
+
+    [Fact]
+    public void Shutdown_runs_once_stops_listening_and_dispose_after_it_is_harmless()
+    {
+        var name = TraceTestKit.UniqueSourceName();
+        using var source = new ActivitySource(name);
+        var calls = new ConcurrentQueue<string>();
+        var provider = TracerProvider.CreateBuilder().AddSource(name).AddProcessor(new OrderProcessor("a", calls)).Build();
+
+        Assert.True(provider.Shutdown(5000));
+        Assert.False(provider.Shutdown(5000));
+        provider.Dispose();
+
+        Assert.Null(source.StartActivity("after"));
+        Assert.Equal(["a:shutdown"], calls);
+    }
+
+    [Fact]
+    public void An_unsampled_span_keeps_a_valid_context_with_sampled_zero_and_reaches_no_processor()
+    {
+        var name = TraceTestKit.UniqueSourceName();
+        using var source = new ActivitySource(name);
+        var calls = new ConcurrentQueue<string>();
+        using var provider = TracerProvider.CreateBuilder()
+            .AddSource(name)
+            .SetSampler(new TraceIdRatioSampler(0))
+            .AddProcessor(new OrderProcessor("a", calls))
+            .Build();
+
+        using (var span = source.StartActivity("dropped"))
+        {
+            Assert.NotNull(span);
+            Assert.False(span.IsAllDataRequested);
+            Assert.False(span.Recorded);
+            Assert.NotEqual(default, span.TraceId);
+            Assert.NotEqual(default, span.SpanId);
+            Assert.EndsWith("-00", span.Id, StringComparison.Ordinal);
+            Assert.Same(span, Activity.Current);
+        }
+
+        Assert.Empty(calls);
+    }
+
+    [Fact]
+    public void A_throwing_sampler_falls_back_to_parent_based_always_on_and_is_reported()
+    {
+        using var diagnostics = new DiagnosticsCapture();
+        var name = TraceTestKit.UniqueSourceName();
+        using var source = new ActivitySource(name);
+        var spans = new List<Activity>();
+        using var provider = TracerProvider.CreateBuilder().AddSource(name).SetSampler(new ThrowingSampler()).AddInMemoryExporter(spans).Build();
+
+        var span = source.StartActivity("root");
+        Assert.NotNull(span);
+        Assert.True(span.Recorded);
+        span.Dispose();
+
+        Assert.Single(spans);
+        Assert.True(diagnostics.Has("ErrorSwallowed", "ShouldSample", "sampler failed"));
+    }
+
+    [Fact]
+    public void A_throwing_processor_breaks_neither_the_app_nor_the_processors_after_it()
+    {
+        using var diagnostics = new DiagnosticsCapture();
+        var name = TraceTestKit.UniqueSourceName();
+        using var source = new ActivitySource(name);
+        var spans = new List<Activity>();
+        using var provider = TracerProvider.CreateBuilder()
+            .AddSource(name)
+            .AddProcessor(new ThrowingProcessor())
+            .AddInMemoryExporter(spans)
+            .Build();
+
+        source.StartActivity("s")?.Dispose();
+
+        Assert.Equal("s", Assert.Single(spans).DisplayName);
+        Assert.False(provider.ForceFlush(5000));
+        Assert.True(diagnostics.Has("ErrorSwallowed", "end failed"));
+        Assert.True(diagnostics.Has("ErrorSwallowed", "start failed"));
+    }
+
+    [Fact]
+    public void Exporters_receive_the_providers_resource_before_the_first_export()
+    {
+        var name = TraceTestKit.UniqueSourceName();
+        using var source = new ActivitySource(name);
+        var probe = new ResourceProbe();
+        using var provider = TracerProvider.CreateBuilder()
+            .AddSource(name)
+            .ConfigureResource(r => r.IgnoreEnvironment().AddService("checkout", "1.4.2", "production"))
+            .AddProcessor(new SimpleSpanProcessor(probe))
+            .Build();
+
+        source.StartActivity("s")?.Dispose();
+
+        Assert.Same(provider.Resource, probe.Seen);
+        Assert.Equal("checkout", provider.Resource.ServiceName);
+        Assert.Equal("1.4.2", provider.Resource.GetString("service.version"));
+        Assert.Equal("production", provider.Resource.GetString("deployment.environment.name"));
+    }
+
+    [Fact]
+    public void Build_twice_and_bad_arguments_are_configuration_errors()
+    {
+        var builder = TracerProvider.CreateBuilder();
+        using (builder.Build())
+        {
+            Assert.Throws<InvalidOperationException>(() => builder.Build());
+        }
+
+        Assert.Throws<ArgumentException>(() => TracerProvider.CreateBuilder().AddSource(" "));
+        Assert.Throws<ArgumentNullException>(() => TracerProvider.CreateBuilder().SetSampler(null!));
+        Assert.Throws<ArgumentNullException>(() => TracerProvider.CreateBuilder().AddProcessor(null!));
+        Assert.Throws<ArgumentOutOfRangeException>(() => TracerProvider.CreateBuilder().SetSpanLimits(new SpanLimits { EventCountLimit = -1 }));
+    }
+
+    [Fact]
+    public void Spans_from_a_batch_processor_reach_the_exporter_on_dispose()
+    {
+        var name = TraceTestKit.UniqueSourceName();
+        using var source = new ActivitySource(name);
+        var spans = new List<Activity>();
+        var provider = TracerProvider.CreateBuilder()
+            .AddSource(name)
+            .AddProcessor(new BatchSpanProcessor(
+                new InMemorySpanExporter(spans),
+                new BatchSpanProcessorOptions { ScheduledDelayMilliseconds = 600_000 }))
+            .Build();
+
+        using (var parent = source.StartActivity("parent"))
+        {
+            source.StartActivity("child")?.Dispose();
+        }
+
+        Assert.Empty(spans);
+        provider.Dispose();
+
+        Assert.Equal(["child", "parent"], spans.Select(s => s.DisplayName));
+        Assert.Equal(spans[1].SpanId, spans[0].ParentSpanId);
+    }
+}

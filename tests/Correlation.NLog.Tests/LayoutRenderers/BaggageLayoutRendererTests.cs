@@ -1,0 +1,66 @@
+using OpenTelemetry;
+
+namespace Correlation.NLog.Tests.LayoutRenderers;
+
+public class BaggageLayoutRendererTests
+{
+    [Fact]
+    public void Renders_a_baggage_item_of_the_span()
+    {
+        using var nlog = NLogHarness.ForLayout("${baggage:item=tenant.id}");
+        using var span = NLogHarness.StartSpan();
+        span.AddBaggage("tenant.id", "acme");
+
+        Assert.Equal("acme", nlog.LogOne());
+    }
+
+    [Fact]
+    public void Item_is_the_default_parameter()
+    {
+        using var nlog = NLogHarness.ForLayout("${baggage:tenant.id}");
+        using var span = NLogHarness.StartSpan();
+        span.AddBaggage("tenant.id", "acme");
+
+        Assert.Equal("acme", nlog.LogOne());
+    }
+
+    [Fact]
+    public void Sees_baggage_set_on_a_parent_span()
+    {
+        using var nlog = NLogHarness.ForLayout("${baggage:item=user}");
+        using var parent = NLogHarness.StartSpan();
+        parent.AddBaggage("user", "42");
+        using var child = new Activity("child").Start();
+
+        Assert.Equal("42", nlog.LogOne());
+    }
+
+    [Fact]
+    public void OpenTelemetry_baggage_wins_over_activity_baggage()
+    {
+        using var nlog = NLogHarness.ForLayout("${baggage:item=tenant.id}");
+        using var span = NLogHarness.StartSpan();
+        span.AddBaggage("tenant.id", "from-activity");
+        var previous = Baggage.Current;
+        Baggage.Current = Baggage.Create(new Dictionary<string, string> { ["tenant.id"] = "from-otel" });
+        try
+        {
+            Assert.Equal("from-otel", nlog.LogOne());
+        }
+        finally
+        {
+            Baggage.Current = previous;
+        }
+    }
+
+    [Fact]
+    public void Renders_nothing_when_the_item_is_absent()
+    {
+        using var nlog = NLogHarness.ForLayout("[${baggage:item=missing}]");
+        Assert.Equal("[]", nlog.LogOne());
+
+        using var span = NLogHarness.StartSpan();
+        span.AddBaggage("other", "x");
+        Assert.Equal("[]", nlog.LogOne());
+    }
+}

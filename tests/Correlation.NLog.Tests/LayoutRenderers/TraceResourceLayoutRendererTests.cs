@@ -1,0 +1,73 @@
+using Correlation.Trace;
+
+namespace Correlation.NLog.Tests.LayoutRenderers;
+
+/// <summary>The active resource is process-wide (the tracer provider sets it), so these tests run alone.</summary>
+[CollectionDefinition(nameof(TraceResourceLayoutRendererTests), DisableParallelization = true)]
+public class ActiveResourceGroup;
+
+[Collection(nameof(TraceResourceLayoutRendererTests))]
+public class TraceResourceLayoutRendererTests
+{
+    [Fact]
+    public void Without_a_tracer_provider_renders_the_environment_resource()
+    {
+        ActiveResource.SetFromProvider(null);
+        using var nlog = NLogHarness.ForLayout("${trace-resource:item=service.name}");
+
+        Assert.NotEqual(string.Empty, Resource.Default.ServiceName);
+        Assert.Equal(Resource.Default.ServiceName, nlog.LogOne());
+    }
+
+    [Fact]
+    public void Renders_attributes_of_the_tracer_provider_resource()
+    {
+        var resource = new ResourceBuilder().IgnoreEnvironment().AddService("checkout", "1.4.2", "prod").Build();
+        using var nlog = NLogHarness.ForLayout(
+            "${trace-resource:item=service.name}|${trace-resource:service.version}|${trace-resource:item=deployment.environment.name}|${trace-resource:item=absent}|");
+        ActiveResource.SetFromProvider(resource);
+        try
+        {
+            Assert.Equal("checkout|1.4.2|prod||", nlog.LogOne());
+        }
+        finally
+        {
+            ActiveResource.SetFromProvider(null);
+        }
+    }
+
+    [Fact]
+    public void Follows_a_tracer_provider_started_after_the_configuration_was_loaded()
+    {
+        ActiveResource.SetFromProvider(null);
+        using var nlog = NLogHarness.ForLayout("${trace-resource:item=service.name}");
+        Assert.Equal(Resource.Default.ServiceName, nlog.LogOne());
+
+        ActiveResource.SetFromProvider(new ResourceBuilder().IgnoreEnvironment().AddService("late").Build());
+        try
+        {
+            Assert.Equal("late", nlog.LogOne());
+        }
+        finally
+        {
+            ActiveResource.SetFromProvider(null);
+        }
+    }
+
+    [Fact]
+    public void Is_written_outside_a_span_too()
+    {
+        ActiveResource.SetFromProvider(new ResourceBuilder().IgnoreEnvironment().AddService("svc").Build());
+        try
+        {
+            using var nlog = NLogHarness.ForLayout("${trace-resource:item=service.name}");
+
+            Assert.Null(Activity.Current);
+            Assert.Equal("svc", nlog.LogOne());
+        }
+        finally
+        {
+            ActiveResource.SetFromProvider(null);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using NLog;
+using NLog.Targets;
+
+namespace Correlation.NLog.Tests;
+
+public class SetupBuilderCorrelationExtensionsTests
+{
+    private const string ConfigWithoutExtensions = """
+        <nlog throwConfigExceptions="true">
+          <targets><target name="m" type="Memory" layout="${trace-id}|${span-id}|${parent-span-id}|${trace-flags}|${trace-sampled}|${trace-state}|${baggage:item=k}" /></targets>
+          <rules><logger name="*" minlevel="Trace" writeTo="m" /></rules>
+        </nlog>
+        """;
+
+    [Fact]
+    public void One_line_in_code_registers_every_renderer()
+    {
+        using var factory = new LogFactory();
+        factory.Setup().RegisterCorrelation().LoadConfigurationFromXml(ConfigWithoutExtensions);
+        using var span = NLogHarness.StartSpan(traceState: "a=b");
+        span.AddBaggage("k", "v");
+
+        Assert.Equal($"4bf92f3577b34da6a3ce929d0e0e4736|{span.SpanId.ToHexString()}|00f067aa0ba902b7|01|true|a=b|v", LogOne(factory));
+    }
+
+    [Fact]
+    public void Registering_twice_changes_nothing()
+    {
+        using var factory = new LogFactory();
+        factory.Setup().RegisterCorrelation().RegisterCorrelation().LoadConfigurationFromXml(ConfigWithoutExtensions);
+        using var span = NLogHarness.StartSpan(traceState: "a=b");
+        span.AddBaggage("k", "v");
+
+        Assert.Equal($"4bf92f3577b34da6a3ce929d0e0e4736|{span.SpanId.ToHexString()}|00f067aa0ba902b7|01|true|a=b|v", LogOne(factory));
+    }
+
+    [Fact]
+    public void Options_belong_to_each_layout()
+    {
+        using var factory = new LogFactory();
+        factory.Setup().RegisterCorrelation().LoadConfigurationFromXml("""
+            <nlog throwConfigExceptions="true">
+              <targets><target name="m" type="Memory" layout="${trace-id:format=datadog}|${parent-span-id:format=Datadog}|${trace-id:format=hex}|${trace-id}" /></targets>
+              <rules><logger name="*" minlevel="Trace" writeTo="m" /></rules>
+            </nlog>
+            """);
+        using var span = NLogHarness.StartSpan();
+
+        Assert.Equal("11803532876627986230|67667974448284343|4bf92f3577b34da6a3ce929d0e0e4736|4bf92f3577b34da6a3ce929d0e0e4736", LogOne(factory));
+    }
+
+    [Fact]
+    public void A_null_builder_throws_while_configuring()
+    {
+        using var factory = new LogFactory();
+
+        Assert.Throws<ArgumentNullException>(() => SetupBuilderCorrelationExtensions.RegisterCorrelation(null!));
+    }
+
+    private static string LogOne(LogFactory factory)
+    {
+        factory.GetLogger("x").Info("hi");
+        factory.Flush();
+        return Assert.Single(factory.Configuration!.FindTargetByName<MemoryTarget>("m")!.Logs);
+    }
+}

@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Diagnostics.Tracing;
+using Correlation.Context;
+using Correlation.Serilog.Enrichers;
+using Correlation.Serilog.Tests.Support;
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace Correlation.Serilog.Tests.Configuration;
+
+/// <summary>Bad configuration fails while configuring, with a message that says what is wrong; log calls never throw.</summary>
+public class BadConfigurationTests
+{
+    [Theory]
+    [InlineData("""{ "profile": "Zipkin" }""", "Unknown trace context profile 'Zipkin'")]
+    [InlineData("""{ "profile": "7" }""", "Unknown trace context profile '7'")]
+    [InlineData("""{ "fields": "TraceId,SpanIdd" }""", "Unknown trace field 'SpanIdd'")]
+    [InlineData("""{ "baggage": [ "tenant.id=" ] }""", "baggage entry 'tenant.id='")]
+    [InlineData("""{ "resource": [ "=svc" ] }""", "resource entry '=svc'")]
+    [InlineData("""{ "names": { "TraceId": "id", "SpanId": "id" } }""", "Two correlation fields are named 'id'")]
+    [InlineData("""{ "names": { "Trace": "id" } }""", "Unknown trace field 'Trace'")]
+    [InlineData("""{ "names": { "TraceId": "   " } }""", "the name for TraceId is empty")]
+    [InlineData("""{ "baggage": [ "trace_id" ] }""", "Two correlation fields are named 'trace_id'")]
+    public void A_bad_value_in_the_file_fails_while_configuring_with_a_clear_message(string args, string expected)
+    {
+        var json = $$"""{ "Serilog": { "Using": [ "Correlation.Serilog" ], "Enrich": [ { "Name": "WithTraceContext", "Args": {{args}} } ] } }""";
+        var thrown = Record.Exception(() => ConfigurationFileTests.FromJson(json));
+
+        Assert.NotNull(thrown);
+        var argument = Unwrap(thrown);
+        Assert.IsAssignableFrom<ArgumentException>(argument);
+        Assert.Contains(expected, argument.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_invalid_field_name_in_code_fails_while_configuring()
+    {
+        var thrown = Assert.ThrowsAny<ArgumentException>(() => new LoggerConfiguration().Enrich.WithTraceContext(o => o.Names[TraceFields.SpanId] = " "));
+        Assert.Contains("empty name", thrown.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentNullException>(() => new LoggerConfiguration().Enrich.WithTraceContext((Action<TraceContextOptions>)null!));
+        Assert.ThrowsAny<ArgumentException>(() => new LoggerConfiguration().Enrich.WithTraceContext(o => o.Profile = (TraceFieldProfile)42));
+    }
+
+    [Fact]
+    public void Options_changed_after_configuration_do_not_affect_the_logger()
+    {
+        TraceContextOptions? kept = null;
+        var sink = new CollectingSink();
+        var logger = new LoggerConfiguration().Enrich.WithTraceContext(o => kept = o).WriteTo.Sink(sink).CreateLogger();
+        kept!.Profile = TraceFieldProfile.Datadog;
+        kept.IncludeBaggage("late");
+        using var span = Spans.StartChild();
+        logger.Information("hello");
+        Assert.Equal(Spans.TraceId, sink.Single.Text("trace_id"));
+        Assert.Equal(2, sink.Single.Properties.Count);
+    }
+
+    [Fact]
+    public void Log_calls_never_throw_in_hostile_trace_contexts()
+    {
+        var sink = new CollectingSink();
+        var logger = new LoggerConfiguration()
+            .Enrich.WithTraceContext(o =>
+            {
+                o.Fields = TraceFields.TraceId | TraceFields.SpanId | TraceFields.ParentSpanId | TraceFields.TraceFlags | TraceFields.TraceState;
+                o.IncludeBaggage("k").IncludeServiceFields();
+            })
+            .Filter.ByExcludingUnsampledTraces()
+            .WriteTo.Sink(sink)
+            .CreateLogger();
+
+        // A stopped span forced back as current, a span with odd flags and huge baggage, spans ended on other threads.
+        var stopped = Spans.StartChild();
+        stopped.Stop();
+        Activity.Current = null;
+        var exception = Record.Exception(() =>
+        {
+            using (var odd = Spans.Start())
+            {
+                odd.ActivityTraceFlags = (ActivityTraceFlags)0xff;
+                odd.TraceStateString = new string('x', 10_000);
+                odd.AddBaggage("k", new string('v', 100_000));
+                logger.Information("odd");
+            }
+
+            Parallel.For(0, 200, i =>
+            {
+                using var span = Spans.Start();
+                var ended = Task.Run(span.Stop);
+                logger.Information("racing {I}", i);
+                ended.Wait();
+            });
+        });
+
+        Assert.Null(exception);
+        Assert.Equal(201, sink.Events.Count);
+    }
+
+    [Fact]
+    public void An_error_inside_the_enricher_is_reported_through_the_event_source_not_thrown()
+    {
+        using var listener = new SwallowedListener();
+        var enricher = new TraceContextEnricher(TraceFieldSet.Create(new TraceContextOptions()));
+        using var span = Spans.StartChild();
+
+        // A null event makes Serilog's AddPropertyIfAbsent throw inside the enricher: the error must stay inside.
+        var thrown = Record.Exception(() => enricher.Enrich(null!, new NoFactory()));
+
+        Assert.Null(thrown);
+        Assert.Contains(listener.Errors, e => e.Contains("Correlation.Serilog.TraceContextEnricher", StringComparison.Ordinal));
+    }
+
+    private static Exception Unwrap(Exception exception)
+    {
+        while (exception is not ArgumentException && exception.InnerException is not null)
+        {
+            exception = exception.InnerException;
+        }
+
+        return exception;
+    }
+
+    private sealed class NoFactory : ILogEventPropertyFactory
+    {
+        public LogEventProperty CreateProperty(string name, object? value, bool destructureObjects = false) => new(name, new ScalarValue(value));
+    }
+
+    private sealed class SwallowedListener : EventListener
+    {
+        private readonly List<string> _errors = [];
+
+        public IReadOnlyList<string> Errors
+        {
+            get
+            {
+                lock (_errors)
+                {
+                    return _errors.ToArray();
+                }
+            }
+        }
+
+        protected override void OnEventSourceCreated(EventSource eventSource)
+        {
+            if (eventSource.Name == "Correlation")
+            {
+                EnableEvents(eventSource, EventLevel.Verbose);
+            }
+        }
+
+        protected override void OnEventWritten(EventWrittenEventArgs eventData)
+        {
+            if (eventData.EventName == "ErrorSwallowed" && eventData.Payload is { Count: > 0 } payload)
+            {
+                lock (_errors)
+                {
+                    _errors.Add(string.Join(" ", payload));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,292 @@
+using System.Diagnostics;
+using Correlation.Context;
+using Correlation.Serilog.Tests.Support;
+using Correlation.Trace;
+using Serilog;
+using Serilog.Formatting.Compact;
+using Serilog.Formatting.Display;
+
+namespace Correlation.Serilog.Tests.Enrichers;
+
+public class TraceContextEnricherTests
+{
+    private static (ILogger Logger, CollectingSink Sink) Create(Action<TraceContextOptions>? configure = null)
+    {
+        var sink = new CollectingSink();
+        var configuration = new LoggerConfiguration().WriteTo.Sink(sink);
+        configuration = configure is null ? configuration.Enrich.WithTraceContext() : configuration.Enrich.WithTraceContext(configure);
+        return (configuration.CreateLogger(), sink);
+    }
+
+    [Fact]
+    public void Events_in_a_span_carry_its_trace_and_span_id_under_OpenTelemetry_names()
+    {
+        var (logger, sink) = Create();
+        using (var span = Spans.StartChild())
+        {
+            logger.Information("Order {OrderId} placed", 42);
+            var e = sink.Single;
+            Assert.Equal(Spans.TraceId, e.Text("trace_id"));
+            Assert.Equal(span.SpanId.ToHexString(), e.Text("span_id"));
+            Assert.False(e.Properties.ContainsKey("parent_span_id"));
+            Assert.Equal(3, e.Properties.Count);
+        }
+    }
+
+    [Fact]
+    public void Parent_flags_and_tracestate_are_written_when_asked()
+    {
+        var (logger, sink) = Create(o => o.Fields = TraceFields.TraceId | TraceFields.SpanId | TraceFields.ParentSpanId | TraceFields.TraceFlags | TraceFields.TraceState);
+        using var span = Spans.StartChild();
+        span.TraceStateString = "congo=t61rcWkgMzE";
+        logger.Information("hello");
+
+        var e = sink.Single;
+        Assert.Equal(Spans.ParentId, e.Text("parent_span_id"));
+        Assert.Equal("01", e.Text("trace_flags"));
+        Assert.Equal("congo=t61rcWkgMzE", e.Text("trace_state"));
+    }
+
+    [Fact]
+    public void A_root_span_has_no_parent_field_unless_empty_fields_are_written()
+    {
+        var (omit, omitSink) = Create(o => o.Fields = TraceFields.TraceId | TraceFields.ParentSpanId);
+        var (empty, emptySink) = Create(o =>
+        {
+            o.Fields = TraceFields.TraceId | TraceFields.ParentSpanId;
+            o.MissingFields = MissingFieldBehavior.WriteEmpty;
+        });
+        using var root = Spans.Start();
+        omit.Information("a");
+        empty.Information("b");
+
+        Assert.False(omitSink.Single.Properties.ContainsKey("parent_span_id"));
+        Assert.Equal(string.Empty, emptySink.Single.Text("parent_span_id"));
+        Assert.Equal(root.TraceId.ToHexString(), emptySink.Single.Text("trace_id"));
+    }
+
+    [Fact]
+    public void Outside_a_span_fields_are_omitted_by_default()
+    {
+        var (logger, sink) = Create(o => o.Fields = TraceFields.TraceId | TraceFields.SpanId | TraceFields.TraceFlags);
+        Activity.Current = null;
+        logger.Information("no span");
+        Assert.Empty(sink.Single.Properties);
+    }
+
+    [Fact]
+    public void Outside_a_span_fields_are_written_empty_when_asked()
+    {
+        var (logger, sink) = Create(o =>
+        {
+            o.MissingFields = MissingFieldBehavior.WriteEmpty;
+            o.IncludeBaggage("tenant.id");
+        });
+        Activity.Current = null;
+        logger.Information("no span");
+        logger.Information("still none");
+
+        foreach (var e in sink.Events)
+        {
+            Assert.Equal(string.Empty, e.Text("trace_id"));
+            Assert.Equal(string.Empty, e.Text("span_id"));
+            Assert.Equal(string.Empty, e.Text("tenant.id"));
+        }
+    }
+
+    [Fact]
+    public void A_property_the_user_set_wins()
+    {
+        var (logger, sink) = Create();
+        using var span = Spans.StartChild();
+        logger.ForContext("trace_id", "mine").Information("Order {span_id}", "theirs");
+
+        Assert.Equal("mine", sink.Single.Text("trace_id"));
+        Assert.Equal("theirs", sink.Single.Text("span_id"));
+    }
+
+    [Fact]
+    public void Each_event_gets_the_span_current_when_it_was_written()
+    {
+        var (logger, sink) = Create();
+        using var outer = Spans.Start("outer");
+        logger.Information("outer 1");
+        using (var inner = Spans.Start("inner"))
+        {
+            logger.Information("inner");
+        }
+
+        logger.Information("outer 2");
+
+        var events = sink.Events;
+        Assert.Equal(outer.SpanId.ToHexString(), events[0].Text("span_id"));
+        Assert.NotEqual(outer.SpanId.ToHexString(), events[1].Text("span_id"));
+        Assert.Equal(outer.TraceId.ToHexString(), events[1].Text("trace_id"));
+        Assert.Equal(outer.SpanId.ToHexString(), events[2].Text("span_id"));
+    }
+
+    [Fact]
+    public void Flags_changed_during_a_span_are_not_served_stale()
+    {
+        var (logger, sink) = Create(o => o.Fields = TraceFields.TraceFlags);
+        using var span = Spans.Start(sampled: false);
+        logger.Information("before");
+        span.ActivityTraceFlags = ActivityTraceFlags.Recorded;
+        logger.Information("after");
+
+        Assert.Equal("00", sink.Events[0].Text("trace_flags"));
+        Assert.Equal("01", sink.Events[1].Text("trace_flags"));
+    }
+
+    [Fact]
+    public void Baggage_keys_on_the_allow_list_are_written_and_others_are_not()
+    {
+        var (logger, sink) = Create(o => o.IncludeBaggage("tenant.id").IncludeBaggage("user.id", "user"));
+        using var span = Spans.Start();
+        span.AddBaggage("tenant.id", "acme");
+        span.AddBaggage("user.id", "u-7");
+        span.AddBaggage("secret", "do-not-log");
+        logger.Information("hello");
+
+        var e = sink.Single;
+        Assert.Equal("acme", e.Text("tenant.id"));
+        Assert.Equal("u-7", e.Text("user"));
+        Assert.DoesNotContain(e.Properties.Values, v => v.ToString().Contains("do-not-log", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Baggage_added_or_changed_during_a_span_is_seen_by_the_next_event()
+    {
+        var (logger, sink) = Create(o => o.IncludeBaggage("tenant.id"));
+        using var span = Spans.Start();
+        logger.Information("none yet");
+        span.SetBaggage("tenant.id", "acme");
+        logger.Information("acme");
+        span.SetBaggage("tenant.id", "globex");
+        logger.Information("globex");
+
+        Assert.Null(sink.Events[0].Text("tenant.id"));
+        Assert.Equal("acme", sink.Events[1].Text("tenant.id"));
+        Assert.Equal("globex", sink.Events[2].Text("tenant.id"));
+    }
+
+    [Fact]
+    public void OpenTelemetry_baggage_wins_over_Activity_baggage_and_works_outside_a_span()
+    {
+        var (logger, sink) = Create(o => o.IncludeBaggage("tenant.id"));
+        var previous = OpenTelemetry.Baggage.Current;
+        try
+        {
+            OpenTelemetry.Baggage.Current = OpenTelemetry.Baggage.Create(new Dictionary<string, string> { ["tenant.id"] = "from-otel" });
+            logger.Information("outside");
+            using (var span = Spans.Start())
+            {
+                span.AddBaggage("tenant.id", "from-activity");
+                logger.Information("inside");
+            }
+        }
+        finally
+        {
+            OpenTelemetry.Baggage.Current = previous;
+        }
+
+        Assert.All(sink.Events, e => Assert.Equal("from-otel", e.Text("tenant.id")));
+    }
+
+    [Fact]
+    public void Resource_fields_come_from_the_configured_resource_inside_and_outside_a_span()
+    {
+        var resource = new ResourceBuilder().IgnoreEnvironment().AddService("checkout", "1.4.2").AddAttribute(Resource.DeploymentEnvironmentKey, "prod").Build();
+        var (logger, sink) = Create(o =>
+        {
+            o.Resource = resource;
+            o.IncludeServiceFields();
+            o.IncludeResource("service.name", "svc");
+        });
+        Activity.Current = null;
+        logger.Information("outside");
+        using (Spans.Start())
+        {
+            logger.Information("inside");
+        }
+
+        Assert.All(sink.Events, e =>
+        {
+            Assert.Equal("checkout", e.Text("svc"));
+            Assert.Equal("1.4.2", e.Text("service.version"));
+            Assert.Equal("prod", e.Text("deployment.environment.name"));
+        });
+        Assert.Null(sink.Events[0].Text("trace_id"));
+        Assert.NotNull(sink.Events[1].Text("trace_id"));
+    }
+
+    [Fact]
+    public void Loggers_with_different_options_never_share_cached_properties()
+    {
+        var (otel, otelSink) = Create();
+        var (datadog, datadogSink) = Create(o => o.Profile = TraceFieldProfile.Datadog);
+        using var span = Spans.StartChild();
+        for (var i = 0; i < 3; i++)
+        {
+            otel.Information("a");
+            datadog.Information("b");
+        }
+
+        Assert.All(otelSink.Events, e => Assert.Equal(Spans.TraceId, e.Text("trace_id")));
+        Assert.All(datadogSink.Events, e => Assert.Equal("11803532876627986230", e.Text("dd.trace_id")));
+        Assert.All(otelSink.Events, e => Assert.False(e.Properties.ContainsKey("dd.trace_id")));
+    }
+
+    [Fact]
+    public void Hierarchical_activities_carry_no_trace_id_and_are_treated_as_no_span()
+    {
+        var (logger, sink) = Create();
+        using var activity = new Activity("legacy").SetIdFormat(ActivityIdFormat.Hierarchical).Start();
+        logger.Information("hello");
+        Assert.False(sink.Single.Properties.ContainsKey("trace_id"));
+    }
+
+    [Fact]
+    public void Registering_twice_writes_the_same_fields_once()
+    {
+        var sink = new CollectingSink();
+        var logger = new LoggerConfiguration().Enrich.WithTraceContext().Enrich.WithTraceContext().WriteTo.Sink(sink).CreateLogger();
+        using var span = Spans.StartChild();
+        logger.Information("hello");
+        Assert.Equal(2, sink.Single.Properties.Count);
+        Assert.Equal(Spans.TraceId, sink.Single.Text("trace_id"));
+    }
+
+    [Fact]
+    public void An_output_template_renders_the_ids_as_plain_text()
+    {
+        var writer = new TextWriterSink(new MessageTemplateTextFormatter("[{Level:u3}] {Message:lj} trace={trace_id} span={span_id}{NewLine}"));
+        var logger = new LoggerConfiguration()
+            .Enrich.WithTraceContext()
+            .WriteTo.Sink(writer)
+            .CreateLogger();
+        using var span = Spans.StartChild();
+        logger.Information("Order {OrderId} placed", 42);
+
+        Assert.Equal($"[INF] Order 42 placed trace={Spans.TraceId} span={span.SpanId.ToHexString()}{Environment.NewLine}", writer.Text);
+    }
+
+    [Fact]
+    public void Compact_json_carries_the_fields_next_to_Serilogs_own_ids()
+    {
+        var writer = new TextWriterSink(new CompactJsonFormatter());
+        var logger = new LoggerConfiguration()
+            .Enrich.WithTraceContext(o => o.Fields = TraceFields.TraceId | TraceFields.SpanId | TraceFields.TraceFlags)
+            .WriteTo.Sink(writer)
+            .CreateLogger();
+        using var span = Spans.StartChild();
+        logger.Information("Order {OrderId} placed", 42);
+
+        var json = System.Text.Json.JsonDocument.Parse(writer.Text).RootElement;
+        Assert.Equal(Spans.TraceId, json.GetProperty("trace_id").GetString());
+        Assert.Equal(span.SpanId.ToHexString(), json.GetProperty("span_id").GetString());
+        Assert.Equal("01", json.GetProperty("trace_flags").GetString());
+        Assert.Equal(42, json.GetProperty("OrderId").GetInt32());
+        Assert.Equal(Spans.TraceId, json.GetProperty("@tr").GetString());
+    }
+}
