@@ -18,6 +18,15 @@ internal sealed class CorrelationLoggerSettings
     // cached once it is full (they are then scanned on every record).
     private const int MaxCachedTemplates = 4096;
 
+    [ThreadStatic]
+    private static string? t_lastTemplate;
+    [ThreadStatic]
+    private static Type? t_lastStateType;
+    [ThreadStatic]
+    private static CorrelationLoggerSettings? t_lastSettings;
+    [ThreadStatic]
+    private static ulong t_lastKept;
+
     private readonly ConcurrentDictionary<TemplateKey, ulong> _keptByTemplate = new(TemplateKeyComparer.Instance);
     private long _dropped;
 
@@ -124,18 +133,26 @@ internal sealed class CorrelationLoggerSettings
     /// <summary><see cref="FindConflicts"/>, cached per state type and template string instance.</summary>
     public ulong ConflictsOf(Type stateType, string template, IReadOnlyList<KeyValuePair<string, object?>> list, int count)
     {
+        // Last answer on this thread first: a thread usually writes the same template many times in a row.
+        if (ReferenceEquals(t_lastTemplate, template) && ReferenceEquals(t_lastStateType, stateType) && ReferenceEquals(t_lastSettings, this))
+        {
+            return t_lastKept;
+        }
+
         var key = new TemplateKey(stateType, template);
-        if (_keptByTemplate.TryGetValue(key, out var kept))
+        if (!_keptByTemplate.TryGetValue(key, out var kept))
         {
-            return kept;
+            kept = FindConflicts(Names, list, count);
+            if (_keptByTemplate.Count < MaxCachedTemplates)
+            {
+                _keptByTemplate.TryAdd(key, kept);
+            }
         }
 
-        kept = FindConflicts(Names, list, count);
-        if (_keptByTemplate.Count < MaxCachedTemplates)
-        {
-            _keptByTemplate.TryAdd(key, kept);
-        }
-
+        t_lastTemplate = template;
+        t_lastStateType = stateType;
+        t_lastSettings = this;
+        t_lastKept = kept;
         return kept;
     }
 
