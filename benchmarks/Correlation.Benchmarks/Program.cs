@@ -1,10 +1,11 @@
 using BenchmarkDotNet.Running;
+using Correlation.Benchmarks.MEL;
 using Correlation.Benchmarks.Propagation;
 using Correlation.Benchmarks.Trace;
 
 // Runs every benchmark class in this assembly; pass BenchmarkDotNet arguments, e.g. --filter '*Reader*' --job short.
 // Two interleaved comparisons (candidates timed in alternating rounds in one process, robust on a shared machine)
-// run instead when named: --paired-spans (see PairedSpanOverhead), --interleaved-propagation.
+// run instead when named: --paired-spans (see PairedSpanOverhead), --interleaved-propagation, --interleaved-mel.
 switch (args)
 {
     case ["--paired-spans"]:
@@ -12,6 +13,9 @@ switch (args)
         return;
     case ["--interleaved-propagation"]:
         InterleavedPropagationComparison.Run();
+        return;
+    case ["--interleaved-mel"]:
+        InterleavedMelComparison.Run();
         return;
 }
 

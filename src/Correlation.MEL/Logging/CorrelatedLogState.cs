@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Diagnostics;
 using System.Numerics;
-using System.Runtime.CompilerServices;
 
 namespace Correlation.Logging;
 
@@ -10,17 +9,26 @@ namespace Correlation.Logging;
 /// <c>{OriginalFormat}</c> last as Microsoft.Extensions.Logging's conventions expect. The message is still formatted by
 /// the caller's formatter from the caller's state, and <see cref="ToString"/> is the caller's state's.
 /// </summary>
+/// <typeparam name="TState">The caller's state type, held without boxing (LoggerMessage.Define's and the source
+/// generator's states are structs).</typeparam>
 /// <remarks>
 /// One instance per record, never reused: providers that buffer (OpenTelemetry's batch processor, NLog's async
 /// targets) may read it after the call returns, so it holds everything it needs. Ids are read from the span captured at
 /// the call (fixed for its life); values that can change while a span runs (baggage, flags, tracestate, resource) are
 /// copied at the call (SPEC 24).
 /// </remarks>
-internal sealed class CorrelatedLogState : IReadOnlyList<KeyValuePair<string, object?>>
+internal sealed class CorrelatedLogState<TState> : IReadOnlyList<KeyValuePair<string, object?>>
 {
     private const string OriginalFormatKey = "{OriginalFormat}";
 
-    private readonly object? _state;
+    /// <summary>Formats the caller's message from the caller's state: the formatter every record is logged with.</summary>
+    public static readonly Func<CorrelatedLogState<TState>, Exception?, string> Format =
+        static (state, exception) => state._formatter(state._state, exception);
+
+    private readonly Func<TState, Exception?, string> _formatter;
+
+    // Not readonly: passed by reference to the non-boxing accessor.
+    private TState _state;
     private readonly CorrelationLoggerSettings _settings;
     private readonly Activity? _span;
     // The values copied at the call: the string itself when only one field can change during a span (the common case,
@@ -34,22 +42,16 @@ internal sealed class CorrelatedLogState : IReadOnlyList<KeyValuePair<string, ob
     private int _ownCount;
     private volatile bool _resolved;
 
-    private CorrelatedLogState(object? state, int innerCount, Delegate formatter, CorrelationLoggerSettings settings, Activity? span, ulong present, object? volatileValues)
+    private CorrelatedLogState(TState state, int innerCount, Func<TState, Exception?, string> formatter, CorrelationLoggerSettings settings, Activity? span, ulong present, object? volatileValues)
     {
         _state = state;
         _innerCount = innerCount;
-        Formatter = formatter;
+        _formatter = formatter;
         _settings = settings;
         _span = span;
         _present = present;
         _volatileValues = volatileValues;
     }
-
-    /// <summary>The caller's formatter (a <c>Func&lt;TState, Exception?, string&gt;</c>).</summary>
-    internal Delegate Formatter { get; }
-
-    /// <summary>The caller's state, boxed when it is a struct.</summary>
-    internal object? State => _state;
 
     /// <inheritdoc/>
     public int Count
@@ -69,7 +71,7 @@ internal sealed class CorrelatedLogState : IReadOnlyList<KeyValuePair<string, ob
             EnsureResolved();
             if ((uint)index < (uint)_head)
             {
-                return Unsafe.As<IReadOnlyList<KeyValuePair<string, object?>>>(_state!)[index];
+                return InnerList<TState>.Item(ref _state, index);
             }
 
             var own = index - _head;
@@ -90,7 +92,7 @@ internal sealed class CorrelatedLogState : IReadOnlyList<KeyValuePair<string, ob
 
             if (own == _ownCount && _innerCount > _head)
             {
-                return Unsafe.As<IReadOnlyList<KeyValuePair<string, object?>>>(_state!)[_head];
+                return InnerList<TState>.Item(ref _state, _head);
             }
 
             throw new ArgumentOutOfRangeException(nameof(index));
@@ -101,15 +103,15 @@ internal sealed class CorrelatedLogState : IReadOnlyList<KeyValuePair<string, ob
     /// Builds the state for one record, or returns <see langword="null"/> when there is nothing to add (no field has a
     /// value) or the caller's state cannot be extended without being copied (an enumerable that is not a list).
     /// </summary>
-    internal static CorrelatedLogState? Create<TState>(TState state, Func<TState, Exception?, string> formatter, Activity? span, CorrelationLoggerSettings settings)
+    internal static CorrelatedLogState<TState>? Create(TState state, Func<TState, Exception?, string> formatter, Activity? span, CorrelationLoggerSettings settings)
     {
-        object? boxed = state;
+        // Type tests without a bound variable: the JIT does not box a struct state for them.
         int innerCount;
-        if (boxed is IReadOnlyList<KeyValuePair<string, object?>> list)
+        if (state is IReadOnlyList<KeyValuePair<string, object?>>)
         {
-            innerCount = list.Count;
+            innerCount = InnerList<TState>.Count(ref state);
         }
-        else if (boxed is IEnumerable<KeyValuePair<string, object?>>)
+        else if (state is IEnumerable<KeyValuePair<string, object?>>)
         {
             return null;
         }
@@ -148,7 +150,7 @@ internal sealed class CorrelatedLogState : IReadOnlyList<KeyValuePair<string, ob
             }
         }
 
-        return present == 0 ? null : new CorrelatedLogState(boxed, innerCount, formatter, settings, span, present, volatileValues);
+        return present == 0 ? null : new CorrelatedLogState<TState>(state, innerCount, formatter, settings, span, present, volatileValues);
     }
 
     /// <summary>The caller's state's text (for providers that write the state itself rather than the message).</summary>
@@ -174,9 +176,8 @@ internal sealed class CorrelatedLogState : IReadOnlyList<KeyValuePair<string, ob
         var head = 0;
         if (_innerCount > 0)
         {
-            var list = Unsafe.As<IReadOnlyList<KeyValuePair<string, object?>>>(_state!);
             head = _innerCount;
-            var last = list[_innerCount - 1];
+            var last = InnerList<TState>.Item(ref _state, _innerCount - 1);
             if (string.Equals(last.Key, OriginalFormatKey, StringComparison.Ordinal))
             {
                 head--;
@@ -184,9 +185,21 @@ internal sealed class CorrelatedLogState : IReadOnlyList<KeyValuePair<string, ob
 
             // Reading a key from MEL's states also boxes its value, so the keys of a template's state are read once per
             // (state type, template string) and the answer is cached.
-            present &= last.Value is string template && head < _innerCount
-                ? _settings.ConflictsOf(_state!.GetType(), template, list, head)
-                : CorrelationLoggerSettings.FindConflicts(_settings.Names, list, head);
+            if (last.Value is string template && head < _innerCount)
+            {
+                var stateType = typeof(TState).IsValueType ? typeof(TState) : _state!.GetType();
+                if (!_settings.TryGetKept(stateType, template, out var kept))
+                {
+                    kept = FindKept(head);
+                    _settings.StoreKept(stateType, template, kept);
+                }
+
+                present &= kept;
+            }
+            else
+            {
+                present &= FindKept(head);
+            }
         }
 
         _present = present;
@@ -195,13 +208,33 @@ internal sealed class CorrelatedLogState : IReadOnlyList<KeyValuePair<string, ob
         _resolved = true;
     }
 
+    /// <summary>The mask of fields whose names are not among the first <paramref name="count"/> keys of the caller's state.</summary>
+    private ulong FindKept(int count)
+    {
+        var names = _settings.Names;
+        var kept = ulong.MaxValue;
+        for (var i = 0; i < count; i++)
+        {
+            var key = InnerList<TState>.Item(ref _state, i).Key;
+            for (var field = 0; field < names.Length; field++)
+            {
+                if (string.Equals(names[field], key, StringComparison.Ordinal))
+                {
+                    kept &= ~(1UL << field);
+                }
+            }
+        }
+
+        return kept;
+    }
+
     private sealed class Enumerator : IEnumerator<KeyValuePair<string, object?>>
     {
-        private readonly CorrelatedLogState _owner;
+        private readonly CorrelatedLogState<TState> _owner;
         private readonly int _count;
         private int _index = -1;
 
-        public Enumerator(CorrelatedLogState owner)
+        public Enumerator(CorrelatedLogState<TState> owner)
         {
             _owner = owner;
             _count = owner.Count;

@@ -7,7 +7,7 @@ namespace Correlation.Logging;
 
 /// <summary>
 /// Wraps the logger of the application's factory (which fans out to every provider): each record's state is replaced by
-/// a <see cref="CorrelatedLogState"/> carrying the correlation fields, so every provider sees them as the record's own
+/// a <see cref="CorrelatedLogState{TState}"/> carrying the correlation fields, so every provider sees them as the record's own
 /// structured properties.
 /// </summary>
 internal sealed class CorrelatingLogger : ILogger
@@ -28,7 +28,7 @@ internal sealed class CorrelatingLogger : ILogger
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        CorrelatedLogState? correlated = null;
+        CorrelatedLogState<TState>? correlated = null;
         try
         {
             var span = TraceFieldSet.CurrentSpan();
@@ -46,12 +46,12 @@ internal sealed class CorrelatingLogger : ILogger
 
                 if (formatter is not null)
                 {
-                    correlated = CorrelatedLogState.Create(state, formatter, span, _settings);
+                    correlated = CorrelatedLogState<TState>.Create(state, formatter, span, _settings);
                 }
             }
             else if (_settings.HasFieldsOutsideSpan && formatter is not null)
             {
-                correlated = CorrelatedLogState.Create(state, formatter, null, _settings);
+                correlated = CorrelatedLogState<TState>.Create(state, formatter, null, _settings);
             }
         }
         catch (Exception ex)
@@ -67,7 +67,7 @@ internal sealed class CorrelatingLogger : ILogger
         }
         else
         {
-            _inner.Log(logLevel, eventId, correlated, exception, CorrelatedLogStateFormatter<TState>.Instance);
+            _inner.Log(logLevel, eventId, correlated, exception, CorrelatedLogState<TState>.Format);
         }
     }
 }

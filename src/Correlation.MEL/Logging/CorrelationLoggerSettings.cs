@@ -18,6 +18,15 @@ internal sealed class CorrelationLoggerSettings
     // cached once it is full (they are then scanned on every record).
     private const int MaxCachedTemplates = 4096;
 
+    [ThreadStatic]
+    private static string? t_lastTemplate;
+    [ThreadStatic]
+    private static Type? t_lastStateType;
+    [ThreadStatic]
+    private static CorrelationLoggerSettings? t_lastSettings;
+    [ThreadStatic]
+    private static ulong t_lastKept;
+
     private readonly ConcurrentDictionary<TemplateKey, ulong> _keptByTemplate = new(TemplateKeyComparer.Instance);
     private long _dropped;
 
@@ -102,41 +111,42 @@ internal sealed class CorrelationLoggerSettings
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>The mask of fields whose names are not among the first <paramref name="count"/> keys of the state.</summary>
-    public static ulong FindConflicts(string[] names, IReadOnlyList<KeyValuePair<string, object?>> list, int count)
+    /// <summary>The cached mask of fields a template's state leaves to us (its keys are not field names).</summary>
+    public bool TryGetKept(Type stateType, string template, out ulong kept)
     {
-        var kept = ulong.MaxValue;
-        for (var i = 0; i < count; i++)
+        // Last answer on this thread first: a thread usually writes the same template many times in a row.
+        if (ReferenceEquals(t_lastTemplate, template) && ReferenceEquals(t_lastStateType, stateType) && ReferenceEquals(t_lastSettings, this))
         {
-            var key = list[i].Key;
-            for (var field = 0; field < names.Length; field++)
-            {
-                if (string.Equals(names[field], key, StringComparison.Ordinal))
-                {
-                    kept &= ~(1UL << field);
-                }
-            }
+            kept = t_lastKept;
+            return true;
         }
 
-        return kept;
+        if (!_keptByTemplate.TryGetValue(new TemplateKey(stateType, template), out kept))
+        {
+            return false;
+        }
+
+        Remember(stateType, template, kept);
+        return true;
     }
 
-    /// <summary><see cref="FindConflicts"/>, cached per state type and template string instance.</summary>
-    public ulong ConflictsOf(Type stateType, string template, IReadOnlyList<KeyValuePair<string, object?>> list, int count)
+    /// <summary>Caches the mask found for a template's state.</summary>
+    public void StoreKept(Type stateType, string template, ulong kept)
     {
-        var key = new TemplateKey(stateType, template);
-        if (_keptByTemplate.TryGetValue(key, out var kept))
-        {
-            return kept;
-        }
-
-        kept = FindConflicts(Names, list, count);
         if (_keptByTemplate.Count < MaxCachedTemplates)
         {
-            _keptByTemplate.TryAdd(key, kept);
+            _keptByTemplate.TryAdd(new TemplateKey(stateType, template), kept);
         }
 
-        return kept;
+        Remember(stateType, template, kept);
+    }
+
+    private void Remember(Type stateType, string template, ulong kept)
+    {
+        t_lastTemplate = template;
+        t_lastStateType = stateType;
+        t_lastSettings = this;
+        t_lastKept = kept;
     }
 
     public void CountDropped()
