@@ -339,6 +339,25 @@ public class OtlpHttpExporterFaultTests
     }
 
     [Theory]
+    [InlineData("{\"partialSuccess\":{\"rejectedSpans\":\"1000\",\"errorMessage\":\"all of them\"}}", 4)]
+    [InlineData("{\"partialSuccess\":{\"rejectedSpans\":\"-7\",\"errorMessage\":\"negative\"}}", 0)]
+    public async Task A_rejected_count_outside_the_batch_is_clamped_to_it(string answer, long expectedRejected)
+    {
+        await using var server = await OtlpTestServer.StartAsync(async (_, context) =>
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(answer);
+        });
+        using var trace = new OtlpTestTrace();
+        using var exporter = NewExporter(server.TracesUri);
+
+        Assert.Equal(ExportResult.Success, exporter.Export(trace.Build()));
+        Assert.Equal(expectedRejected, exporter.RejectedSpans);
+        Assert.Equal(4 - expectedRejected, exporter.ExportedSpans);
+    }
+
+    [Theory]
     [InlineData(OtlpExportProtocol.HttpProtobuf, "application/x-protobuf")]
     [InlineData(OtlpExportProtocol.HttpJson, "application/json")]
     public async Task Gzip_headers_and_content_type_reach_the_server(OtlpExportProtocol protocol, string contentType)
