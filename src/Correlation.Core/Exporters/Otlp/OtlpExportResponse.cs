@@ -118,7 +118,9 @@ internal static class OtlpExportResponse
                 position += Remaining(data, position, 8);
                 break;
             case ProtobufWriter.WireLengthDelimited:
-                position += ReadLength(data, ref position);
+                // Two statements: in "position += ReadLength(ref position)" the old position would be read first.
+                var length = ReadLength(data, ref position);
+                position += length;
                 break;
             case ProtobufWriter.WireFixed32:
                 position += Remaining(data, position, 4);
