@@ -26,6 +26,17 @@ public class TraceFieldSetTests
     }
 
     [Fact]
+    public void A_bad_field_index_is_an_argument_out_of_range_like_a_list_index()
+    {
+        var set = TraceFieldSet.Create(new TraceContextOptions());
+
+        var negative = Assert.Throws<ArgumentOutOfRangeException>(() => set.GetValue(null, -1));
+        Assert.Equal("index", negative.ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => set.GetValue(null, set.Fields.Count));
+        Assert.Null(set.GetValue(null, set.Fields.Count - 1));
+    }
+
+    [Fact]
     public void OpenTelemetry_profile_writes_trace_id_and_span_id_by_default()
     {
         using var spans = new TestSpans();
