@@ -9,7 +9,7 @@ public static class SetupBuilderCorrelationExtensions
     /// <summary>
     /// Registers <c>${trace-id}</c>, <c>${span-id}</c>, <c>${parent-span-id}</c>, <c>${trace-flags}</c>,
     /// <c>${trace-sampled}</c>, <c>${trace-state}</c>, <c>${baggage}</c> and <c>${trace-resource}</c>. Calling it again
-    /// changes nothing. The XML equivalent is <c>&lt;extensions&gt;&lt;add assembly="Correlation.NLog"/&gt;&lt;/extensions&gt;</c>.
+    /// registers the same renderers under the same names, which leaves NLog's registry as it was. The XML equivalent is <c>&lt;extensions&gt;&lt;add assembly="Correlation.NLog"/&gt;&lt;/extensions&gt;</c>.
     /// </summary>
     /// <remarks>
     /// There is deliberately no overload taking options: NLog keeps layout renderer registrations in one process-wide

@@ -1,4 +1,5 @@
 using NLog;
+using NLog.Config;
 using NLog.Targets;
 
 namespace Correlation.NLog.Tests;
@@ -24,14 +25,38 @@ public class SetupBuilderCorrelationExtensionsTests
     }
 
     [Fact]
-    public void Registering_twice_changes_nothing()
+    public void Registering_twice_keeps_the_same_renderers_registered_and_renders_the_same()
     {
+        // Registering again re-adds the same name -> type pairs: NLog's registry ends in the same state as after once.
         using var factory = new LogFactory();
-        factory.Setup().RegisterCorrelation().RegisterCorrelation().LoadConfigurationFromXml(ConfigWithoutExtensions);
+        factory.Setup().RegisterCorrelation();
+        var once = RegisteredRenderers();
+        factory.Setup().RegisterCorrelation().LoadConfigurationFromXml(ConfigWithoutExtensions);
+        var twice = RegisteredRenderers();
         using var span = NLogHarness.StartSpan(traceState: "a=b");
         span.AddBaggage("k", "v");
 
+        Assert.Equal(s_rendererNames.Length, once.Count);
+        Assert.All(once, t => Assert.Equal("Correlation.NLog.LayoutRenderers", t.Namespace));
+        Assert.Equal(once, twice);
         Assert.Equal($"4bf92f3577b34da6a3ce929d0e0e4736|{span.SpanId.ToHexString()}|00f067aa0ba902b7|01|true|a=b|v", LogOne(factory));
+    }
+
+    private static readonly string[] s_rendererNames =
+        ["trace-id", "span-id", "parent-span-id", "trace-flags", "trace-sampled", "trace-state", "baggage", "trace-resource"];
+
+    private static List<Type> RegisteredRenderers()
+    {
+        var registered = new List<Type>();
+        foreach (var name in s_rendererNames)
+        {
+            if (ConfigurationItemFactory.Default.LayoutRendererFactory.TryCreateInstance(name, out var renderer) && renderer is not null)
+            {
+                registered.Add(renderer.GetType());
+            }
+        }
+
+        return registered;
     }
 
     [Fact]

@@ -36,10 +36,28 @@ internal static class SpanCacheSlots
         return slots;
     }
 
+    /// <summary>
+    /// One thread's last entry of one cache. The span and its value are held weakly, so an ended span read once on a
+    /// thread that then idles can still be collected with its tags, events and baggage; while the span lives, the
+    /// owner's weak table keeps the value alive. The weak references are allocated once per slot and retargeted on a
+    /// miss: no allocation per read.
+    /// </summary>
     internal sealed class Slot
     {
         public object? Owner;
-        public Activity? Span;
-        public object? Value;
+
+        private readonly WeakReference<Activity?> _span = new(null);
+        private readonly WeakReference<object?> _value = new(null);
+
+        /// <summary>The value cached for <paramref name="span"/>, or <see langword="null"/> when the slot holds another span.</summary>
+        public object? ValueFor(Activity span)
+            => _span.TryGetTarget(out var held) && ReferenceEquals(held, span) && _value.TryGetTarget(out var value) ? value : null;
+
+        public void Set(object owner, Activity span, object value)
+        {
+            Owner = owner;
+            _value.SetTarget(value);
+            _span.SetTarget(span);
+        }
     }
 }

@@ -5,12 +5,12 @@ namespace Correlation.Context;
 
 /// <summary>
 /// Caches one value per span (per <see cref="Activity"/>) for as long as the span is alive: each thread keeps its last
-/// entries in <see cref="ThreadStaticAttribute"/> slots (no lock, no allocation), the rest live in a weak table that
+/// entries in <see cref="ThreadStaticAttribute"/> slots (no lock, no allocation; the span held weakly), the rest live in a weak table that
 /// lets spans be collected. Adapters use it for what is fixed per span and costly to build (framework property
 /// objects, Datadog decimals). Each instance is its own cache: two adapters never share entries.
 /// </summary>
 /// <typeparam name="T">The cached value's type.</typeparam>
-public sealed class SpanValueCache<T>
+internal sealed class SpanValueCache<T>
     where T : class
 {
     private readonly ConditionalWeakTable<Activity, T> _table = new();
@@ -32,15 +32,13 @@ public sealed class SpanValueCache<T>
     public T Get(Activity span)
     {
         var slot = SpanCacheSlots.Get(_slot);
-        if (ReferenceEquals(slot.Span, span) && ReferenceEquals(slot.Owner, this))
+        if (ReferenceEquals(slot.Owner, this) && slot.ValueFor(span) is { } cached)
         {
-            return Unsafe.As<T>(slot.Value!);
+            return Unsafe.As<T>(cached);
         }
 
         var value = _table.GetValue(span, _create);
-        slot.Owner = this;
-        slot.Span = span;
-        slot.Value = value;
+        slot.Set(this, span, value);
         return value;
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using Correlation.Trace;
 
 namespace Correlation.Context;
@@ -112,19 +113,26 @@ public sealed class TraceFieldSet
     /// <summary>
     /// The value of field <paramref name="index"/> for <paramref name="span"/> (from <see cref="CurrentSpan"/>; may be
     /// <see langword="null"/> outside a span): <see langword="null"/> when the field is to be left out, an empty
-    /// string when it is to be written empty. Never throws, never allocates in steady state for span fields.
+    /// string when it is to be written empty. Never throws for a valid index (a failure reading the span is reported
+    /// and the field left out), never allocates in steady state for span fields.
     /// </summary>
     /// <param name="span">The span, or <see langword="null"/> outside a span.</param>
     /// <param name="index">The index into <see cref="Fields"/>.</param>
     /// <returns>The value, an empty string, or <see langword="null"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is negative or not less than the count of <see cref="Fields"/> (a bug in the caller, like a list index).</exception>
     public string? GetValue(Activity? span, int index)
     {
+        if ((uint)index >= (uint)_fields.Length)
+        {
+            ThrowIndexOutOfRange(index, _fields.Length);
+        }
+
         string? value;
         try
         {
             value = Read(span, _fields[index]);
         }
-        catch (Exception ex) when (ex is not IndexOutOfRangeException)
+        catch (Exception ex)
         {
             Diagnostics.CorrelationEventSource.Log.Swallowed("TraceFieldSet", ex);
             value = null;
@@ -132,6 +140,10 @@ public sealed class TraceFieldSet
 
         return value is null && WriteEmptyWhenMissing ? string.Empty : value;
     }
+
+    [DoesNotReturn]
+    private static void ThrowIndexOutOfRange(int index, int count)
+        => throw new ArgumentOutOfRangeException(nameof(index), index, $"The index must be between 0 and {count - 1}, the fields of this set.");
 
     private string? Read(Activity? span, TraceField field)
     {

@@ -56,6 +56,9 @@ internal static class BaggageFormat
         BaggageMember[]? members = null;
         var count = 0;
         var bytes = 0;
+
+        // Each kept member's header length, so a duplicate that replaces it is measured against the 8192-byte limit.
+        Span<int> lengths = stackalloc int[MaxMembers];
         while (!text.IsEmpty)
         {
             var comma = text.IndexOf(',');
@@ -99,8 +102,22 @@ internal static class BaggageFormat
 
             if (existing >= 0)
             {
-                // SPEC 9: the last duplicate wins.
-                members![existing] = parsed;
+                // SPEC 9: the last duplicate wins; when the winner no longer fits the byte limit, the member is dropped whole.
+                var replaced = bytes - lengths[existing] + member.Length;
+                if (replaced <= MaxBytes)
+                {
+                    members![existing] = parsed;
+                    lengths[existing] = member.Length;
+                    bytes = replaced;
+                    continue;
+                }
+
+                bytes -= lengths[existing] + (count > 1 ? 1 : 0);
+                count--;
+                Array.Copy(members!, existing + 1, members!, existing, count - existing);
+                members![count] = default;
+                lengths[(existing + 1)..(count + 1)].CopyTo(lengths[existing..]);
+                dropped++;
                 continue;
             }
 
@@ -110,6 +127,7 @@ internal static class BaggageFormat
                 Array.Resize(ref members, Math.Min(MaxMembers, count * 2));
             }
 
+            lengths[count] = member.Length;
             members[count++] = parsed;
             bytes += member.Length + (count > 1 ? 1 : 0);
         }

@@ -50,6 +50,7 @@ public static class MessagePropagation
     public static Activity? StartPublish<TCarrier>(ActivitySource source, string system, string destination, TCarrier carrier, CarrierSetter<TCarrier> setter)
     {
         Activity? activity = null;
+        var previous = Activity.Current;
         try
         {
             activity = source?.StartActivity(ActivityKind.Producer, default, Tags(system, destination, "send", -1), name: "send " + destination);
@@ -57,6 +58,8 @@ public static class MessagePropagation
         catch (Exception ex)
         {
             CorrelationEventSource.Log.Swallowed(Component + ".StartPublish", ex);
+            Abandon(source, activity, previous);
+            activity = null;
         }
 
         CorrelationPropagator.Default.Inject(activity ?? Activity.Current, carrier, setter);
@@ -92,16 +95,19 @@ public static class MessagePropagation
             return null;
         }
 
+        Activity? activity = null;
+        var previous = Activity.Current;
         try
         {
             var context = CorrelationPropagator.Default.Extract(carrier, getter);
-            var activity = source.StartActivity(ActivityKind.Consumer, context.ActivityContext, Tags(system, destination, "process", -1), name: "process " + destination);
+            activity = source.StartActivity(ActivityKind.Consumer, context.ActivityContext, Tags(system, destination, "process", -1), name: "process " + destination);
             context.Baggage.AddTo(activity);
             return activity;
         }
         catch (Exception ex)
         {
             CorrelationEventSource.Log.Swallowed(Component + ".StartConsume", ex);
+            Abandon(source, activity, previous);
             return null;
         }
     }
@@ -125,6 +131,7 @@ public static class MessagePropagation
             return null;
         }
 
+        var previous = Activity.Current;
         try
         {
             var links = new List<ActivityLink>(messages.Count);
@@ -142,7 +149,35 @@ public static class MessagePropagation
         catch (Exception ex)
         {
             CorrelationEventSource.Log.Swallowed(Component + ".StartConsumeBatch", ex);
+            Abandon(source, null, previous);
             return null;
+        }
+    }
+
+    /// <summary>
+    /// After a failure, stops the span that was started but will not be returned (nobody else could stop it) and puts
+    /// back the span that was current before. A listener that throws from <c>ActivityStarted</c> leaves the new span
+    /// current without handing it back, so it is found as the current span of this source.
+    /// </summary>
+    private static void Abandon(ActivitySource? source, Activity? started, Activity? previous)
+    {
+        try
+        {
+            var current = Activity.Current;
+            if (started is null && current is not null && !ReferenceEquals(current, previous) && ReferenceEquals(current.Source, source))
+            {
+                started = current;
+            }
+
+            started?.Dispose();
+        }
+        catch (Exception ex)
+        {
+            CorrelationEventSource.Log.Swallowed(Component + ".Abandon", ex);
+        }
+        finally
+        {
+            Activity.Current = previous;
         }
     }
 

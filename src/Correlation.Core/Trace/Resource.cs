@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace Correlation.Trace;
 
@@ -51,19 +52,42 @@ public sealed class Resource
 
     /// <summary>Gets an attribute's value, or <see langword="null"/> when the resource does not have it.</summary>
     /// <param name="key">The attribute key, for example <c>service.version</c>.</param>
+    /// <returns>The value as it was added (a string, bool, number or array), or <see langword="null"/> when absent.</returns>
     public object? GetAttribute(string key) => _byKey.TryGetValue(key, out var value) ? value : null;
 
     /// <summary>Gets an attribute's value as text (invariant culture), or <see langword="null"/> when absent.</summary>
     /// <param name="key">The attribute key, for example <c>service.version</c>.</param>
+    /// <returns>
+    /// The text: a string as is, a bool as <c>true</c>/<c>false</c>, a number in invariant culture, an array's items
+    /// joined with <c>,</c>; <see langword="null"/> when absent.
+    /// </returns>
     public string? GetString(string key) => GetAttribute(key) switch
     {
         null => null,
         string s => s,
         bool b => b ? "true" : "false",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        System.Collections.IEnumerable e => string.Join(",", e.Cast<object?>().Select(o => Convert.ToString(o, CultureInfo.InvariantCulture))),
+        System.Collections.IEnumerable e => Join(e),
         var other => other.ToString(),
     };
+
+    private static string Join(System.Collections.IEnumerable items)
+    {
+        var text = new StringBuilder();
+        var first = true;
+        foreach (var item in items)
+        {
+            if (!first)
+            {
+                text.Append(',');
+            }
+
+            text.Append(Convert.ToString(item, CultureInfo.InvariantCulture));
+            first = false;
+        }
+
+        return text.ToString();
+    }
 
     internal static void ResetDefaultForTests() => s_default = null;
 }

@@ -18,11 +18,15 @@ public sealed class TracerProvider : IDisposable
     private readonly SpanProcessor[] _processors;
     private readonly SpanLimits _limits;
     private readonly Sampler _fallbackSampler = Configuration.SdkEnvironment.DefaultSampler();
+    private readonly string _samplerName;
     private int _shutdown;
+    private int _listenerDisposed;
+    private long _droppedAfterShutdown;
 
     internal TracerProvider(string[] sources, Sampler sampler, Resource resource, SpanLimits limits, SpanProcessor[] processors, bool disabled)
     {
         Sampler = sampler;
+        _samplerName = DescribeSampler(sampler);
         Resource = resource;
         _limits = limits;
         _processors = processors;
@@ -69,12 +73,18 @@ public sealed class TracerProvider : IDisposable
     /// <returns>A new builder.</returns>
     public static TracerProviderBuilder CreateBuilder() => new();
 
+    /// <summary>Spans that were started before <see cref="Shutdown"/> and ended after it: not exported, counted here.</summary>
+    internal long DroppedAfterShutdownCount => Interlocked.Read(ref _droppedAfterShutdown);
+
     /// <summary>Exports what every processor holds, in order, and flushes their exporters.</summary>
-    /// <param name="timeoutMilliseconds">The time allowed for all of it; <see cref="Timeout.Infinite"/> for no limit.</param>
+    /// <param name="timeoutMilliseconds">
+    /// The time allowed for all of it; <see cref="Timeout.Infinite"/> for no limit (a batch processor still stops
+    /// waiting for an exporter call that outlives its export timeout); below -1 is reported and taken as 0.
+    /// </param>
     /// <returns>Whether everything finished in time; never throws.</returns>
     public bool ForceFlush(int timeoutMilliseconds = Timeout.Infinite)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(timeoutMilliseconds, Timeout.Infinite);
+        timeoutMilliseconds = SpanProcessor.ValidTimeout(timeoutMilliseconds, nameof(TracerProvider) + "." + nameof(ForceFlush));
         var stopwatch = Stopwatch.StartNew();
         var ok = true;
         foreach (var processor in _processors)
@@ -86,14 +96,18 @@ public sealed class TracerProvider : IDisposable
     }
 
     /// <summary>
-    /// Stops listening, then flushes and shuts down every processor (and exporter) in order. Runs once; later calls
-    /// return <see langword="false"/>.
+    /// Stops sampling new spans, then flushes and shuts down every processor (and exporter) in order. Spans started
+    /// before and ended after it are not exported but counted as dropped (reported at <see cref="Dispose"/>). Runs
+    /// once; later calls return <see langword="false"/>.
     /// </summary>
-    /// <param name="timeoutMilliseconds">The time allowed for all of it; <see cref="Timeout.Infinite"/> for no limit.</param>
+    /// <param name="timeoutMilliseconds">
+    /// The time allowed for all of it; <see cref="Timeout.Infinite"/> for no limit (a batch processor still stops
+    /// waiting for an exporter call that outlives its export timeout); below -1 is reported and taken as 0.
+    /// </param>
     /// <returns>Whether everything finished in time; never throws.</returns>
     public bool Shutdown(int timeoutMilliseconds = Timeout.Infinite)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(timeoutMilliseconds, Timeout.Infinite);
+        timeoutMilliseconds = SpanProcessor.ValidTimeout(timeoutMilliseconds, nameof(TracerProvider) + "." + nameof(Shutdown));
         if (Interlocked.Exchange(ref _shutdown, 1) != 0)
         {
             return false;
@@ -102,7 +116,13 @@ public sealed class TracerProvider : IDisposable
         var stopwatch = Stopwatch.StartNew();
         try
         {
-            _listener?.Dispose();
+            // The listener stays registered until Dispose so that spans still open end in OnStopped and are counted;
+            // it creates no new span from now on.
+            if (_listener is not null)
+            {
+                _listener.Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.None;
+                _listener.ActivityStarted = null;
+            }
         }
         catch (Exception ex)
         {
@@ -123,10 +143,28 @@ public sealed class TracerProvider : IDisposable
         return ok;
     }
 
-    /// <summary>Shuts the provider down (5 seconds at most) and releases the processors.</summary>
+    /// <summary>Shuts the provider down (5 seconds at most), stops listening and releases the processors.</summary>
     public void Dispose()
     {
         Shutdown(5000);
+        if (Interlocked.Exchange(ref _listenerDisposed, 1) == 0)
+        {
+            try
+            {
+                _listener?.Dispose();
+            }
+            catch (Exception ex)
+            {
+                CorrelationEventSource.Log.Swallowed(nameof(TracerProvider) + ".Dispose", ex);
+            }
+
+            var late = DroppedAfterShutdownCount;
+            if (late > 0)
+            {
+                CorrelationEventSource.Log.Dropped(nameof(TracerProvider), late, "the span ended after shutdown");
+            }
+        }
+
         foreach (var processor in _processors)
         {
             try
@@ -192,15 +230,33 @@ public sealed class TracerProvider : IDisposable
         }
     }
 
+    private static string DescribeSampler(Sampler sampler)
+    {
+        // Description is user-overridable: read once, here, so the sampling guard never runs user code to report.
+        try
+        {
+            return sampler.Description ?? sampler.GetType().Name;
+        }
+        catch (Exception ex)
+        {
+            CorrelationEventSource.Log.Swallowed(sampler.GetType().Name + ".Description", ex);
+            return sampler.GetType().Name;
+        }
+    }
+
     private ActivitySamplingResult SampleGuarded(ref ActivityCreationOptions<ActivityContext> options)
     {
         try
         {
-            return Sampler.ShouldSample(ref options);
+            var result = Sampler.ShouldSample(ref options);
+
+            // None would leave the application without an Activity, hence without a trace context for its logs:
+            // a user sampler's "drop" is PropagationData, like ours.
+            return result == ActivitySamplingResult.None ? ActivitySamplingResult.PropagationData : result;
         }
         catch (Exception ex)
         {
-            CorrelationEventSource.Log.Swallowed(Sampler.Description + ".ShouldSample", ex);
+            CorrelationEventSource.Log.Swallowed(_samplerName + ".ShouldSample", ex);
             return _fallbackSampler.ShouldSample(ref options);
         }
     }
@@ -229,6 +285,16 @@ public sealed class TracerProvider : IDisposable
     {
         if (!span.IsAllDataRequested)
         {
+            return;
+        }
+
+        if (Volatile.Read(ref _shutdown) != 0)
+        {
+            if (span.Recorded)
+            {
+                Interlocked.Increment(ref _droppedAfterShutdown);
+            }
+
             return;
         }
 

@@ -26,6 +26,45 @@ public class TraceFieldSetTests
     }
 
     [Fact]
+    public void A_bad_field_index_is_an_argument_out_of_range_like_a_list_index()
+    {
+        var set = TraceFieldSet.Create(new TraceContextOptions());
+
+        var negative = Assert.Throws<ArgumentOutOfRangeException>(() => set.GetValue(null, -1));
+        Assert.Equal("index", negative.ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => set.GetValue(null, set.Fields.Count));
+        Assert.Null(set.GetValue(null, set.Fields.Count - 1));
+    }
+
+    [Fact]
+    public void Resource_fields_write_arrays_joined_and_numbers_and_bools_in_invariant_text()
+    {
+        var resource = new ResourceBuilder().IgnoreEnvironment()
+            .AddAttribute("host.ips", new object?[] { "10.0.0.1", 2.5, null, 7 })
+            .AddAttribute("cpu.share", 0.25)
+            .AddAttribute("canary", true)
+            .Build();
+        var options = new TraceContextOptions { Resource = resource };
+        options.ResourceFields["host.ips"] = "ips";
+        options.ResourceFields["cpu.share"] = "cpu";
+        options.ResourceFields["canary"] = "canary";
+        var previous = Thread.CurrentThread.CurrentCulture;
+        Thread.CurrentThread.CurrentCulture = new System.Globalization.CultureInfo("fr-FR");
+        try
+        {
+            var fields = Read(TraceFieldSet.Create(options), null);
+
+            Assert.Equal("10.0.0.1,2.5,,7", fields["ips"]);
+            Assert.Equal("0.25", fields["cpu"]);
+            Assert.Equal("true", fields["canary"]);
+        }
+        finally
+        {
+            Thread.CurrentThread.CurrentCulture = previous;
+        }
+    }
+
+    [Fact]
     public void OpenTelemetry_profile_writes_trace_id_and_span_id_by_default()
     {
         using var spans = new TestSpans();

@@ -117,6 +117,27 @@ public class BaggageTests
     }
 
     [Fact]
+    public void A_repeated_key_is_measured_again_and_a_winner_that_no_longer_fits_is_dropped_whole()
+    {
+        var big = new string('x', 4000);
+        var bigger = new string('y', 4200);
+
+        // a (4002) + b (4002) fits; the last b (4202) does not: the member b is dropped whole.
+        var overflow = Headers.BaggageOf($"a={big},b=1,b={big},b={bigger},c=small");
+        Assert.Equal(["a", "c"], overflow.Select(m => m.Key));
+        Assert.True(overflow.Sum(m => m.Key.Length + 1 + m.Value.Length) + overflow.Count - 1 <= 8192);
+
+        // A replacement that fits updates the count: after b shrinks back, another big member still fits.
+        var shrunk = Headers.BaggageOf($"a={big},b={big},b=1,c={new string('z', 4100)}");
+        Assert.Equal(["a", "b", "c"], shrunk.Select(m => m.Key));
+        Assert.Equal("1", shrunk.GetValue("b"));
+
+        // Repeating a key must not bypass the limit.
+        var repeated = Headers.BaggageOf($"a={big},b=1,b={big},b={big},b={bigger}");
+        Assert.Equal(["a"], repeated.Select(m => m.Key));
+    }
+
+    [Fact]
     public void Injection_keeps_64_members_and_8192_bytes_dropping_whole_members()
     {
         var members = Enumerable.Range(0, 70).Select(i => new BaggageMember($"k{i}", new string('v', i == 3 ? 9000 : 100))).ToArray();

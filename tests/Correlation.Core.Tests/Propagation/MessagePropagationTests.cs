@@ -194,6 +194,43 @@ public class MessagePropagationTests
         Assert.Equal(loop.SpanId, fromThrowingGetter.ParentSpanId);
     }
 
+    [Fact]
+    public void A_failure_after_the_span_started_stops_it_and_restores_the_previous_current_span()
+    {
+        using var spans = new TestSpans();
+        using var source = new ActivitySource("Correlation.Tests.ThrowingListener." + Guid.NewGuid().ToString("N"));
+        var started = new List<Activity>();
+        using var throwing = new ActivityListener
+        {
+            ShouldListenTo = s => ReferenceEquals(s, source),
+            Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStarted = a =>
+            {
+                started.Add(a);
+                throw new InvalidOperationException("listener failed");
+            },
+        };
+        ActivitySource.AddActivityListener(throwing);
+        using var events = new CorrelationEvents();
+        using var loop = spans.Start("consumer loop");
+        var headers = new Dictionary<string, byte[]>
+        {
+            ["traceparent"] = Encoding.UTF8.GetBytes("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
+        };
+
+        var consumed = MessagePropagation.StartConsume(source, "kafka", "payments", headers);
+        var batch = MessagePropagation.StartConsumeBatch<IDictionary<string, byte[]>>(source, "kafka", "payments", [headers], PropagationCarriers.ByteHeadersGetter);
+        var published = MessagePropagation.StartPublish(source, "kafka", "payments", new Dictionary<string, byte[]>());
+
+        Assert.Null(consumed);
+        Assert.Null(batch);
+        Assert.Null(published);
+        Assert.Equal(3, started.Count);
+        Assert.All(started, a => Assert.True(a.IsStopped));
+        Assert.Same(loop, Activity.Current);
+        Assert.Contains(events.Messages, m => m.Contains("MessagePropagation.StartConsume", StringComparison.Ordinal));
+    }
+
     private static async Task<Activity> PublishWithBaggageAsync(ActivitySource source, ChannelWriter<RabbitMessage> writer)
     {
         // Runs in its own async flow, so the baggage set here does not leak into the test.

@@ -120,8 +120,11 @@ internal sealed class ScriptedExporter : SpanExporter
         }
     }
 
+    public ManualResetEventSlim? FlushGate { get; set; }
+
     public override bool ForceFlush(int timeoutMilliseconds = Timeout.Infinite)
     {
+        FlushGate?.Wait();
         Interlocked.Increment(ref FlushCount);
         return true;
     }
@@ -130,5 +133,17 @@ internal sealed class ScriptedExporter : SpanExporter
     {
         Interlocked.Increment(ref ShutdownCount);
         return true;
+    }
+
+    public int DisposeCount;
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Interlocked.Increment(ref DisposeCount);
+        }
+
+        base.Dispose(disposing);
     }
 }

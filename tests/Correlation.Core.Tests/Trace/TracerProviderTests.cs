@@ -158,6 +158,98 @@ public class TracerProviderTests
         Assert.True(diagnostics.Has("ErrorSwallowed", "ShouldSample", "sampler failed"));
     }
 
+    private sealed class BrokenDescriptionSampler : Sampler
+    {
+        public override string Description => throw new InvalidOperationException("description failed");
+
+        public override ActivitySamplingResult ShouldSample(ref ActivityCreationOptions<ActivityContext> options)
+            => throw new InvalidOperationException("sampler failed");
+    }
+
+    private sealed class NoneSampler : Sampler
+    {
+        public override ActivitySamplingResult ShouldSample(ref ActivityCreationOptions<ActivityContext> options)
+            => ActivitySamplingResult.None;
+    }
+
+    [Fact]
+    public void A_sampler_whose_Description_throws_never_throws_into_StartActivity()
+    {
+        using var diagnostics = new DiagnosticsCapture();
+        var name = TraceTestKit.UniqueSourceName();
+        using var source = new ActivitySource(name);
+        var spans = new List<Activity>();
+        using var provider = TracerProvider.CreateBuilder().AddSource(name).SetSampler(new BrokenDescriptionSampler()).AddInMemoryExporter(spans).Build();
+
+        var span = source.StartActivity("root");
+
+        Assert.NotNull(span);
+        Assert.True(span.Recorded);
+        span.Dispose();
+        Assert.Single(spans);
+        Assert.True(diagnostics.Has("ErrorSwallowed", "BrokenDescriptionSampler.ShouldSample", "sampler failed"));
+    }
+
+    [Fact]
+    public void A_user_sampler_returning_None_still_gives_the_span_a_context()
+    {
+        var name = TraceTestKit.UniqueSourceName();
+        using var source = new ActivitySource(name);
+        var spans = new List<Activity>();
+        using var provider = TracerProvider.CreateBuilder().AddSource(name).SetSampler(new NoneSampler()).AddInMemoryExporter(spans).Build();
+
+        using (var span = source.StartActivity("dropped"))
+        {
+            Assert.NotNull(span);
+            Assert.False(span.Recorded);
+            Assert.False(span.IsAllDataRequested);
+            Assert.NotEqual(default, span.TraceId);
+        }
+
+        Assert.Empty(spans);
+    }
+
+    [Fact]
+    public void Spans_that_end_after_shutdown_are_not_exported_but_counted_and_no_new_span_is_created()
+    {
+        using var diagnostics = new DiagnosticsCapture();
+        var name = TraceTestKit.UniqueSourceName();
+        using var source = new ActivitySource(name);
+        var spans = new List<Activity>();
+        var provider = TracerProvider.CreateBuilder().AddSource(name).AddInMemoryExporter(spans).Build();
+        var open = source.StartActivity("open across shutdown");
+        Assert.NotNull(open);
+
+        Assert.True(provider.Shutdown(5000));
+        open.Dispose();
+        Assert.Null(source.StartActivity("after shutdown"));
+        provider.Dispose();
+
+        Assert.Empty(spans);
+        Assert.Equal(1, provider.DroppedAfterShutdownCount);
+        Assert.True(diagnostics.Has("Dropped", "TracerProvider", "ended after shutdown"));
+        Assert.False(source.HasListeners());
+    }
+
+    [Fact]
+    public void Timeouts_below_minus_one_are_taken_as_zero_and_reported_never_thrown()
+    {
+        using var diagnostics = new DiagnosticsCapture();
+        var processor = new BatchSpanProcessor(new InMemorySpanExporter(new List<Activity>()), new BatchSpanProcessorOptions { ScheduledDelayMilliseconds = 60_000 });
+        var provider = TracerProvider.CreateBuilder().AddSource(TraceTestKit.UniqueSourceName()).AddProcessor(processor).Build();
+
+        provider.ForceFlush(-5);
+        processor.ForceFlush(-7);
+        provider.Shutdown(-2);
+        Assert.False(processor.Shutdown(-3));
+        provider.Dispose();
+
+        Assert.True(diagnostics.Has("InvalidConfiguration", "TracerProvider.ForceFlush", "-5"));
+        Assert.True(diagnostics.Has("InvalidConfiguration", "BatchSpanProcessor.ForceFlush", "-7"));
+        Assert.True(diagnostics.Has("InvalidConfiguration", "TracerProvider.Shutdown", "-2"));
+        Assert.True(diagnostics.Has("InvalidConfiguration", "BatchSpanProcessor.Shutdown", "-3"));
+    }
+
     [Fact]
     public void A_throwing_processor_breaks_neither_the_app_nor_the_processors_after_it()
     {

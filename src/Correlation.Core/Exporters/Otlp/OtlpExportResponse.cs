@@ -22,8 +22,11 @@ internal static class OtlpExportResponse
         {
             return json ? TryReadJson(body, out rejected, out message) : TryReadProtobuf(body, out rejected, out message);
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or ArgumentException or OverflowException)
+        catch (Exception)
         {
+            // Whatever the body holds, the server answered 2xx: an unreadable answer is a full success, never an error.
+            rejected = 0;
+            message = null;
             return false;
         }
     }
@@ -68,7 +71,7 @@ internal static class OtlpExportResponse
             var wire = (int)(tag & 7);
             if (field == 1 && wire == ProtobufWriter.WireLengthDelimited)
             {
-                var length = checked((int)ReadVarint(body, ref position));
+                var length = ReadLength(body, ref position);
                 var inner = body.Slice(position, length);
                 position += length;
                 var p = 0;
@@ -83,7 +86,7 @@ internal static class OtlpExportResponse
                     }
                     else if (innerField == 2 && innerWire == ProtobufWriter.WireLengthDelimited)
                     {
-                        var textLength = checked((int)ReadVarint(inner, ref p));
+                        var textLength = ReadLength(inner, ref p);
                         message = System.Text.Encoding.UTF8.GetString(inner.Slice(p, textLength));
                         p += textLength;
                     }
@@ -112,22 +115,36 @@ internal static class OtlpExportResponse
                 ReadVarint(data, ref position);
                 break;
             case ProtobufWriter.WireFixed64:
-                position += 8;
+                position += Remaining(data, position, 8);
                 break;
             case ProtobufWriter.WireLengthDelimited:
-                position += checked((int)ReadVarint(data, ref position));
+                // Two statements: in "position += ReadLength(ref position)" the old position would be read first.
+                var length = ReadLength(data, ref position);
+                position += length;
                 break;
             case ProtobufWriter.WireFixed32:
-                position += 4;
+                position += Remaining(data, position, 4);
                 break;
             default:
                 throw new FormatException("Unsupported protobuf wire type " + wire);
         }
+    }
 
-        if (position > data.Length)
+    /// <summary>Reads a length prefix and checks it against what is left, so <c>position + length</c> can never wrap.</summary>
+    private static int ReadLength(ReadOnlySpan<byte> data, ref int position)
+    {
+        var length = ReadVarint(data, ref position);
+        return Remaining(data, position, length);
+    }
+
+    private static int Remaining(ReadOnlySpan<byte> data, int position, ulong length)
+    {
+        if (length > (ulong)(data.Length - position))
         {
             throw new FormatException("Truncated protobuf message.");
         }
+
+        return (int)length;
     }
 
     private static ulong ReadVarint(ReadOnlySpan<byte> data, ref int position)

@@ -107,6 +107,8 @@ public sealed class OtlpHttpExporter : SpanExporter
                     return ExportResult.Failure;
                 }
 
+                // The count comes from the server: keep it within the batch so exported + rejected = sent.
+                rejected = Math.Clamp(rejected, 0, count);
                 if (rejected > 0 || message is not null)
                 {
                     // A partial success is final: the server has decided, so the batch is not sent again (SPEC 22).

@@ -14,6 +14,9 @@ internal sealed class OtlpHttpTransport : IDisposable
 {
     private const double BackoffMultiplier = 1.5;
 
+    /// <summary>The most of a response body ever read: a partial-success answer is small, anything larger is not one.</summary>
+    internal const int MaxResponseBodyBytes = 64 * 1024;
+
     private readonly HttpClient _client;
     private readonly Uri _uri;
     private readonly MediaTypeHeaderValue _contentType;
@@ -117,12 +120,28 @@ internal sealed class OtlpHttpTransport : IDisposable
                 using var cts = CancellationTokenSource.CreateLinkedTokenSource(token);
                 cts.CancelAfter(remaining);
                 using var request = CreateRequest(body, length);
-                using var response = _client.Send(request, HttpCompletionOption.ResponseContentRead, cts.Token);
+                // Headers only: the body is read by hand, at most MaxResponseBodyBytes, so a backend (or proxy) that
+                // answers with a huge or endless body cannot make the exporter buffer it all.
+                using var response = _client.Send(request, HttpCompletionOption.ResponseHeadersRead, cts.Token);
+                using var abort = cts.Token.Register(static state => ((HttpResponseMessage)state!).Dispose(), response);
                 var status = (int)response.StatusCode;
-                if (status >= 200 && status < 300)
+                var rented = ArrayPool<byte>.Shared.Rent(MaxResponseBodyBytes);
+                int bodyLength;
+                try
                 {
-                    ReadPartialSuccess(response, cts.Token, out rejected, out rejectMessage);
-                    return true;
+                    bodyLength = ReadBounded(response, rented, cts.Token);
+                    if (status >= 200 && status < 300)
+                    {
+                        var json = response.Content.Headers.ContentType?.MediaType is { } mediaType
+                            ? mediaType.Contains("json", StringComparison.OrdinalIgnoreCase)
+                            : _json;
+                        OtlpExportResponse.TryReadPartialSuccess(rented.AsSpan(0, bodyLength), json, out rejected, out rejectMessage);
+                        return true;
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(rented);
                 }
 
                 failure = "HTTP " + status + " " + response.ReasonPhrase;
@@ -146,12 +165,30 @@ internal sealed class OtlpHttpTransport : IDisposable
             }
             catch (HttpRequestException ex)
             {
-                // Connection refused/reset, DNS, a dropped connection: transient by nature, so retried.
                 failure = ex.HttpRequestError + ": " + ex.Message;
+
+                // Only a failure to connect is retried (SPEC 22); anything else (a bad response, a protocol error,
+                // a body too large) would fail the same way again.
+                if (!IsConnectionFailure(ex))
+                {
+                    failure += " (not retried)";
+                    return false;
+                }
             }
             catch (IOException ex)
             {
                 failure = "I/O: " + ex.Message;
+            }
+            catch (ObjectDisposedException)
+            {
+                // The response was disposed by the timeout while its body was being read.
+                failure = token.IsCancellationRequested ? "exporter shut down" : "request timed out";
+                if (token.IsCancellationRequested)
+                {
+                    return false;
+                }
+
+                continue;
             }
 
             var delay = retryAfter ?? Backoff(attempt);
@@ -178,6 +215,40 @@ internal sealed class OtlpHttpTransport : IDisposable
     }
 
     internal static bool IsRetryable(int status) => status is 429 or 502 or 503 or 504;
+
+    /// <summary>Whether the request failed before reaching the server: connect, DNS or proxy tunnel.</summary>
+    internal static bool IsConnectionFailure(HttpRequestException ex)
+    {
+        if (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.ProxyTunnelError)
+        {
+            return true;
+        }
+
+        for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Net.Sockets.SocketException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Reads at most <paramref name="buffer"/>'s first <see cref="MaxResponseBodyBytes"/> bytes of the body; the rest is left unread.</summary>
+    internal static int ReadBounded(HttpResponseMessage response, byte[] buffer, CancellationToken token)
+    {
+        using var stream = response.Content.ReadAsStream(token);
+        var limit = Math.Min(buffer.Length, MaxResponseBodyBytes);
+        var total = 0;
+        int read;
+        while (total < limit && (read = stream.Read(buffer, total, limit - total)) > 0)
+        {
+            total += read;
+        }
+
+        return total;
+    }
 
     internal static TimeSpan? RetryAfter(HttpResponseMessage response)
     {
@@ -229,40 +300,5 @@ internal sealed class OtlpHttpTransport : IDisposable
         }
 
         return request;
-    }
-
-    private void ReadPartialSuccess(HttpResponseMessage response, CancellationToken token, out long rejected, out string? message)
-    {
-        rejected = 0;
-        message = null;
-        using var stream = response.Content.ReadAsStream(token);
-        var rented = ArrayPool<byte>.Shared.Rent(4096);
-        try
-        {
-            var total = 0;
-            int read;
-
-            // A partial-success body is small; anything beyond 64 KiB is not one, so it is not read.
-            while (total < 64 * 1024 && (read = stream.Read(rented, total, rented.Length - total)) > 0)
-            {
-                total += read;
-                if (total == rented.Length)
-                {
-                    var bigger = ArrayPool<byte>.Shared.Rent(rented.Length * 2);
-                    Buffer.BlockCopy(rented, 0, bigger, 0, total);
-                    ArrayPool<byte>.Shared.Return(rented);
-                    rented = bigger;
-                }
-            }
-
-            var json = response.Content.Headers.ContentType?.MediaType is { } mediaType
-                ? mediaType.Contains("json", StringComparison.OrdinalIgnoreCase)
-                : _json;
-            OtlpExportResponse.TryReadPartialSuccess(rented.AsSpan(0, total), json, out rejected, out message);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
     }
 }

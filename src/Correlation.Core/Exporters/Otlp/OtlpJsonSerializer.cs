@@ -162,8 +162,14 @@ internal sealed class OtlpJsonSerializer : IDisposable
                 continue;
             }
 
-            WriteKeyValue(w, tag.Key, tag.Value);
-            written++;
+            if (WriteKeyValue(w, tag.Key, tag.Value))
+            {
+                written++;
+            }
+            else
+            {
+                dropped++;
+            }
         }
 
         w.WriteEndArray();
@@ -251,8 +257,14 @@ internal sealed class OtlpJsonSerializer : IDisposable
                 continue;
             }
 
-            WriteKeyValue(w, tag.Key, tag.Value);
-            written++;
+            if (WriteKeyValue(w, tag.Key, tag.Value))
+            {
+                written++;
+            }
+            else
+            {
+                dropped++;
+            }
         }
 
         w.WriteEndArray();
@@ -291,8 +303,14 @@ internal sealed class OtlpJsonSerializer : IDisposable
                 continue;
             }
 
-            WriteKeyValue(w, tag.Key, tag.Value);
-            written++;
+            if (WriteKeyValue(w, tag.Key, tag.Value))
+            {
+                written++;
+            }
+            else
+            {
+                dropped++;
+            }
         }
 
         w.WriteEndArray();
@@ -312,19 +330,27 @@ internal sealed class OtlpJsonSerializer : IDisposable
         w.WriteString(name, digits[..written]);
     }
 
-    private static void WriteKeyValue(Utf8JsonWriter w, string key, object? value)
+    /// <returns><see langword="false"/> when the value's <c>ToString</c> threw: nothing was written, count it dropped.</returns>
+    private static bool WriteKeyValue(Utf8JsonWriter w, string key, object? value)
     {
         var kind = OtlpValue.Classify(value);
         if (kind == OtlpValueKind.None)
         {
-            return;
+            return true;
+        }
+
+        var prepared = value!;
+        if (!OtlpValue.TryPrepare(ref prepared, ref kind))
+        {
+            return false;
         }
 
         w.WriteStartObject();
         w.WriteString(Key, key);
         w.WritePropertyName(Value);
-        WriteAnyValue(w, value!, kind);
+        WriteAnyValue(w, prepared, kind);
         w.WriteEndObject();
+        return true;
     }
 
     private static void WriteAnyValue(Utf8JsonWriter w, object value, OtlpValueKind kind)

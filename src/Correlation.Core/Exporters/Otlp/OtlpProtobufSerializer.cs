@@ -157,8 +157,14 @@ internal static class OtlpProtobufSerializer
                 continue;
             }
 
-            WriteKeyValue(buffer, SpanAttributes, tag.Key, tag.Value);
-            written++;
+            if (WriteKeyValue(buffer, SpanAttributes, tag.Key, tag.Value))
+            {
+                written++;
+            }
+            else
+            {
+                dropped++;
+            }
         }
 
         if (dropped > 0)
@@ -241,8 +247,14 @@ internal static class OtlpProtobufSerializer
                 continue;
             }
 
-            WriteKeyValue(buffer, EventAttributes, tag.Key, tag.Value);
-            written++;
+            if (WriteKeyValue(buffer, EventAttributes, tag.Key, tag.Value))
+            {
+                written++;
+            }
+            else
+            {
+                dropped++;
+            }
         }
 
         if (dropped > 0)
@@ -282,8 +294,14 @@ internal static class OtlpProtobufSerializer
                 continue;
             }
 
-            WriteKeyValue(buffer, LinkAttributes, tag.Key, tag.Value);
-            written++;
+            if (WriteKeyValue(buffer, LinkAttributes, tag.Key, tag.Value))
+            {
+                written++;
+            }
+            else
+            {
+                dropped++;
+            }
         }
 
         if (dropped > 0)
@@ -295,18 +313,26 @@ internal static class OtlpProtobufSerializer
         EndShortMessage(buffer, message);
     }
 
-    internal static void WriteKeyValue(OtlpBuffer buffer, int field, string key, object? value)
+    /// <returns><see langword="false"/> when the value's <c>ToString</c> threw: nothing was written, count it dropped.</returns>
+    internal static bool WriteKeyValue(OtlpBuffer buffer, int field, string key, object? value)
     {
         var kind = OtlpValue.Classify(value);
         if (kind == OtlpValueKind.None)
         {
-            return;
+            return true;
+        }
+
+        var prepared = value!;
+        if (!OtlpValue.TryPrepare(ref prepared, ref kind))
+        {
+            return false;
         }
 
         var message = BeginShortMessage(buffer, field);
         WriteStringField(buffer, KeyValueKey, key);
-        WriteAnyValue(buffer, KeyValueValue, value!, kind);
+        WriteAnyValue(buffer, KeyValueValue, prepared, kind);
         EndShortMessage(buffer, message);
+        return true;
     }
 
     private static void WriteAnyValue(OtlpBuffer buffer, int field, object value, OtlpValueKind kind)

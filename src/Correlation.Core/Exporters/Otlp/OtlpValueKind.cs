@@ -55,10 +55,70 @@ internal static class OtlpValue
         _ => 0,
     };
 
+    /// <summary>
+    /// Runs the user code a value's text needs (<c>ToString</c>) before anything of the attribute is written, so a
+    /// throwing <c>ToString</c> costs that attribute only: <see langword="false"/> means skip it and count it dropped.
+    /// A Text value becomes its string; an array holding Text or nested arrays becomes an <c>object?[]</c> with those
+    /// elements already turned into strings (written exactly as before).
+    /// </summary>
+    public static bool TryPrepare(ref object value, ref OtlpValueKind kind)
+    {
+        try
+        {
+            if (kind == OtlpValueKind.Text)
+            {
+                value = ToText(value);
+                kind = OtlpValueKind.String;
+            }
+            else if (kind == OtlpValueKind.Array && value is not (string[] or long[] or int[] or double[] or bool[]))
+            {
+                value = PrepareElements((Array)value);
+            }
+
+            return true;
+        }
+        catch (Exception ex)
+        {
+            Diagnostics.CorrelationEventSource.Log.Swallowed("OtlpExporter attribute value ToString", ex);
+            return false;
+        }
+    }
+
     public static string ToText(object value) => value switch
     {
         char c => c.ToString(),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? string.Empty,
     };
+
+    private static Array PrepareElements(Array array)
+    {
+        object?[]? copy = null;
+        var i = 0;
+        foreach (var item in array)
+        {
+            var kind = Classify(item);
+            if (kind is OtlpValueKind.Text or OtlpValueKind.Array)
+            {
+                copy ??= CopyOf(array);
+                copy[i] = ToText(item!);
+            }
+
+            i++;
+        }
+
+        return copy ?? array;
+    }
+
+    private static object?[] CopyOf(Array array)
+    {
+        var copy = new object?[array.Length];
+        var i = 0;
+        foreach (var item in array)
+        {
+            copy[i++] = item;
+        }
+
+        return copy;
+    }
 }

@@ -146,30 +146,59 @@ public sealed class ConsoleSpanExporter : SpanExporter
         AppendEscaped(line, FormatValue(tag.Value));
     }
 
-    private static string FormatValue(object? value) => value switch
-    {
-        null => "null",
-        string s => s,
-        bool b => b ? "true" : "false",
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        System.Collections.IEnumerable e => "[" + JoinValues(e) + "]",
-        _ => value.ToString() ?? string.Empty,
-    };
+    /// <summary>The most elements of an array value written; the rest is shown as <c>…(+n)</c>.</summary>
+    internal const int MaxArrayElements = 32;
 
-    private static string JoinValues(System.Collections.IEnumerable values)
+    // Only arrays are expanded, one level, up to MaxArrayElements: any other IEnumerable (a list containing itself, an
+    // endless sequence, a lazy query with side effects) is written as its ToString, so formatting always terminates.
+    private static string FormatValue(object? value)
     {
-        var builder = new StringBuilder();
-        foreach (var value in values)
+        if (value is Array items)
         {
-            if (builder.Length > 0)
+            var builder = new StringBuilder("[");
+            var count = 0;
+            foreach (var item in items)
             {
-                builder.Append(',');
+                if (count == MaxArrayElements)
+                {
+                    builder.Append(",…(+").Append(items.Length - MaxArrayElements).Append(')');
+                    break;
+                }
+
+                if (count > 0)
+                {
+                    builder.Append(',');
+                }
+
+                builder.Append(FormatScalar(item));
+                count++;
             }
 
-            builder.Append(FormatValue(value));
+            return builder.Append(']').ToString();
         }
 
-        return builder.ToString();
+        return FormatScalar(value);
+    }
+
+    private static string FormatScalar(object? value)
+    {
+        try
+        {
+            return value switch
+            {
+                null => "null",
+                string s => s,
+                bool b => b ? "true" : "false",
+                IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+                _ => value.ToString() ?? string.Empty,
+            };
+        }
+        catch (Exception ex)
+        {
+            // A user's ToString that throws costs this value only, not the span's line or the batch.
+            Diagnostics.CorrelationEventSource.Log.Swallowed(nameof(ConsoleSpanExporter) + " value ToString", ex);
+            return "<ToString threw " + ex.GetType().Name + ">";
+        }
     }
 
     private static void AppendEscaped(StringBuilder line, string? text)

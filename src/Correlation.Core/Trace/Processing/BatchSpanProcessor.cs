@@ -10,6 +10,11 @@ namespace Correlation.Trace.Processing;
 /// counts it. The worker exports when a full batch is waiting, when the scheduled delay elapses and on
 /// <see cref="SpanProcessor.ForceFlush"/>; exports never overlap. Shutdown exports everything queued before it,
 /// shuts the exporter down, reports the dropped count, and later spans are ignored and counted.
+/// <see cref="SpanProcessor.ForceFlush"/> and <see cref="SpanProcessor.Shutdown"/> return within their timeout, and,
+/// whatever their timeout, give up on an exporter call that has run longer than
+/// <see cref="BatchSpanProcessorOptions.ExporterTimeoutMilliseconds"/>: the worker stays in that call, the caller does
+/// not wait for it. A shutdown that gives up counts every span not yet exported (queued or in the stuck batch) as
+/// dropped. The exporter is disposed once the worker has exited.
 /// </summary>
 public sealed class BatchSpanProcessor : SpanProcessor
 {
@@ -25,6 +30,10 @@ public sealed class BatchSpanProcessor : SpanProcessor
 
     private long _droppedFull;
     private long _droppedAfterShutdown;
+    private long _droppedUnexported;
+    private long _exporterCallStarted;
+    private int _inFlight;
+    private volatile bool _abandoned;
     private long _exported;
     private long _failed;
     private long _flushTarget;
@@ -62,7 +71,7 @@ public sealed class BatchSpanProcessor : SpanProcessor
     }
 
     /// <summary>The spans dropped: because the queue was full, or because they ended after shutdown.</summary>
-    public long DroppedCount => Interlocked.Read(ref _droppedFull) + Interlocked.Read(ref _droppedAfterShutdown);
+    public long DroppedCount => Interlocked.Read(ref _droppedFull) + Interlocked.Read(ref _droppedAfterShutdown) + Interlocked.Read(ref _droppedUnexported);
 
     /// <summary>The spans handed to the exporter in a batch it reported as delivered.</summary>
     public long ExportedCount => Interlocked.Read(ref _exported);
@@ -73,6 +82,8 @@ public sealed class BatchSpanProcessor : SpanProcessor
     internal long DroppedFullCount => Interlocked.Read(ref _droppedFull);
 
     internal long DroppedAfterShutdownCount => Interlocked.Read(ref _droppedAfterShutdown);
+
+    internal long DroppedUnexportedCount => Interlocked.Read(ref _droppedUnexported);
 
     /// <inheritdoc/>
     public override void OnEnd(Activity span)
@@ -106,6 +117,11 @@ public sealed class BatchSpanProcessor : SpanProcessor
     /// <inheritdoc/>
     protected override bool OnForceFlush(int timeoutMilliseconds)
     {
+        if (_abandoned)
+        {
+            return false;
+        }
+
         if (_workerExited)
         {
             return _queue.Count == 0;
@@ -144,7 +160,25 @@ public sealed class BatchSpanProcessor : SpanProcessor
 
         if (!drained)
         {
-            CorrelationEventSource.Log.Warning(nameof(BatchSpanProcessor), "shutdown timed out with " + _queue.Count + " span(s) still queued or an export in progress");
+            // Give up on what is left: the worker takes no more spans, and a stuck batch no longer counts as exported
+            // when its call returns, so every span is counted once (exported, failed or dropped).
+            long lost = 0;
+            lock (_progress)
+            {
+                if (!_workerExited)
+                {
+                    _abandoned = true;
+                    lost = _queue.Count + _inFlight;
+                    Interlocked.Add(ref _droppedUnexported, lost);
+                }
+            }
+
+            if (lost > 0)
+            {
+                CorrelationEventSource.Log.Dropped(nameof(BatchSpanProcessor), lost, "not exported when shutdown timed out (exporter stuck or too slow)");
+            }
+
+            CorrelationEventSource.Log.Warning(nameof(BatchSpanProcessor), "shutdown timed out with " + lost + " span(s) still queued or in an export in progress");
             return false;
         }
 
@@ -183,6 +217,23 @@ public sealed class BatchSpanProcessor : SpanProcessor
                     }
                 }
 
+                // An exporter call that outlives the export timeout is stuck: stop waiting for it, whatever the
+                // caller's timeout (even infinite), so the application never hangs on a dead exporter.
+                var started = _exporterCallStarted;
+                if (started != 0 && _exporterTimeoutMilliseconds != Timeout.Infinite)
+                {
+                    var exporterRemaining = started + _exporterTimeoutMilliseconds - Environment.TickCount64;
+                    if (exporterRemaining <= 0)
+                    {
+                        return false;
+                    }
+
+                    if (remaining == Timeout.Infinite || exporterRemaining < remaining)
+                    {
+                        remaining = (int)exporterRemaining;
+                    }
+                }
+
                 Monitor.Wait(_progress, remaining);
             }
 
@@ -198,6 +249,12 @@ public sealed class BatchSpanProcessor : SpanProcessor
             while (true)
             {
                 Volatile.Write(ref _wakePending, 0);
+                if (_abandoned)
+                {
+                    ShutdownExporter();
+                    return;
+                }
+
                 var shutdownTarget = Interlocked.Read(ref _shutdownTarget);
                 long flushRequest;
                 long flushTarget;
@@ -233,7 +290,7 @@ public sealed class BatchSpanProcessor : SpanProcessor
                     drainTo = shutdownTarget;
                 }
 
-                while (_queue.RemovedCount < drainTo)
+                while (_queue.RemovedCount < drainTo && !_abandoned)
                 {
                     ExportBatch((int)Math.Min(_maxBatch, drainTo - _queue.RemovedCount));
                 }
@@ -268,6 +325,7 @@ public sealed class BatchSpanProcessor : SpanProcessor
         }
         finally
         {
+            DisposeExporter();
             lock (_progress)
             {
                 _workerExited = true;
@@ -279,36 +337,54 @@ public sealed class BatchSpanProcessor : SpanProcessor
 
     private void ExportBatch(int count)
     {
-        for (var i = 0; i < count; i++)
+        // Taking the batch and publishing it as in flight is one step for a shutdown that gives up (see OnShutdown).
+        lock (_progress)
         {
-            _batch[i] = _queue.Take();
+            if (_abandoned)
+            {
+                return;
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                _batch[i] = _queue.Take();
+            }
+
+            _inFlight = count;
+            EnterExporterCall();
         }
 
+        var delivered = false;
         try
         {
-            var result = _exporter.Export(new ReadOnlySpan<Activity>(_batch, 0, count));
-            if (result == ExportResult.Success)
-            {
-                Interlocked.Add(ref _exported, count);
-            }
-            else
-            {
-                Interlocked.Add(ref _failed, count);
-            }
+            delivered = _exporter.Export(new ReadOnlySpan<Activity>(_batch, 0, count)) == ExportResult.Success;
         }
         catch (Exception ex)
         {
-            Interlocked.Add(ref _failed, count);
             CorrelationEventSource.Log.Swallowed(_exporter.GetType().Name + ".Export", ex);
         }
         finally
         {
             Array.Clear(_batch, 0, count);
+            lock (_progress)
+            {
+                _inFlight = 0;
+                _exporterCallStarted = 0;
+                if (!_abandoned)
+                {
+                    Interlocked.Add(ref delivered ? ref _exported : ref _failed, count);
+                }
+            }
         }
     }
 
     private void FlushExporter()
     {
+        lock (_progress)
+        {
+            EnterExporterCall();
+        }
+
         try
         {
             _exporter.ForceFlush(_exporterTimeoutMilliseconds);
@@ -317,10 +393,46 @@ public sealed class BatchSpanProcessor : SpanProcessor
         {
             CorrelationEventSource.Log.Swallowed(_exporter.GetType().Name + ".ForceFlush", ex);
         }
+        finally
+        {
+            Volatile.Write(ref _exporterCallStarted, 0);
+        }
     }
 
     private void ShutdownExporter()
     {
-        _exporter.Shutdown(_exporterTimeoutMilliseconds);
+        lock (_progress)
+        {
+            EnterExporterCall();
+        }
+
+        try
+        {
+            _exporter.Shutdown(_exporterTimeoutMilliseconds);
+        }
+        finally
+        {
+            Volatile.Write(ref _exporterCallStarted, 0);
+        }
+    }
+
+    /// <summary>Marks the start of an exporter call (under <c>_progress</c>) and wakes waiters so they bound their wait by it.</summary>
+    private void EnterExporterCall()
+    {
+        // TickCount64 is never 0 after boot, so 0 can mean "no call in progress".
+        _exporterCallStarted = Math.Max(1, Environment.TickCount64);
+        Monitor.PulseAll(_progress);
+    }
+
+    private void DisposeExporter()
+    {
+        try
+        {
+            _exporter.Dispose();
+        }
+        catch (Exception ex)
+        {
+            CorrelationEventSource.Log.Swallowed(_exporter.GetType().Name + ".Dispose", ex);
+        }
     }
 }

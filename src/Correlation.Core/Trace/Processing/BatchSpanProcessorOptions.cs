@@ -46,8 +46,11 @@ public sealed class BatchSpanProcessorOptions
     public int ScheduledDelayMilliseconds { get; set; }
 
     /// <summary>
-    /// The time one export may take, in milliseconds (0: no limit). The worker waits this long for an export before
-    /// <see cref="SpanProcessor.ForceFlush"/> and shutdown give up on it; the exporter itself should honour its own timeout.
+    /// The time one exporter call (export, flush, shutdown) may take, in milliseconds (0: no limit). It is passed to
+    /// the exporter's flush and shutdown, and <see cref="SpanProcessor.ForceFlush"/> and <see cref="SpanProcessor.Shutdown"/>
+    /// stop waiting for a call that has run longer, even with an infinite timeout: they return <see langword="false"/>
+    /// (and a shutdown counts the spans not exported as dropped). A call cannot be cancelled, so the worker stays in it;
+    /// the exporter itself should honour its own timeout.
     /// </summary>
     public int ExporterTimeoutMilliseconds { get; set; }
 }

@@ -6,7 +6,8 @@ namespace Correlation.Trace.Processing;
 
 /// <summary>
 /// Exports each sampled span as it ends, on the ending thread (one export at a time). For tests, the console and
-/// debugging; use <see cref="BatchSpanProcessor"/> for a network exporter.
+/// debugging; use <see cref="BatchSpanProcessor"/> for a network exporter. With a finite timeout, ForceFlush and
+/// Shutdown return within it even if the exporter hangs. Shutdown disposes the exporter after shutting it down.
 /// </summary>
 public sealed class SimpleSpanProcessor : SpanProcessor
 {
@@ -60,7 +61,8 @@ public sealed class SimpleSpanProcessor : SpanProcessor
     }
 
     /// <inheritdoc/>
-    protected override bool OnForceFlush(int timeoutMilliseconds) => _exporter.ForceFlush(timeoutMilliseconds);
+    protected override bool OnForceFlush(int timeoutMilliseconds)
+        => RunBounded(() => _exporter.ForceFlush(timeoutMilliseconds), timeoutMilliseconds);
 
     /// <inheritdoc/>
     protected override bool OnShutdown(int timeoutMilliseconds)
@@ -71,7 +73,54 @@ public sealed class SimpleSpanProcessor : SpanProcessor
             CorrelationEventSource.Log.Dropped(nameof(SimpleSpanProcessor), dropped, "export failed or span ended after shutdown");
         }
 
-        return _exporter.Shutdown(timeoutMilliseconds);
+        return RunBounded(
+            () =>
+            {
+                try
+                {
+                    return _exporter.Shutdown(timeoutMilliseconds);
+                }
+                finally
+                {
+                    DisposeExporter();
+                }
+            },
+            timeoutMilliseconds);
+    }
+
+    /// <summary>
+    /// Runs an exporter call; with a finite timeout on another thread, so a hung exporter costs the caller at most the
+    /// timeout (the call itself cannot be cancelled and finishes, or not, on its own).
+    /// </summary>
+    private bool RunBounded(Func<bool> call, int timeoutMilliseconds)
+    {
+        if (timeoutMilliseconds == Timeout.Infinite)
+        {
+            return call();
+        }
+
+        var task = Task.Run(call);
+        try
+        {
+            return task.Wait(timeoutMilliseconds) && task.Result;
+        }
+        catch (AggregateException ex)
+        {
+            CorrelationEventSource.Log.Swallowed(_exporter.GetType().Name, ex.InnerException ?? ex);
+            return false;
+        }
+    }
+
+    private void DisposeExporter()
+    {
+        try
+        {
+            _exporter.Dispose();
+        }
+        catch (Exception ex)
+        {
+            CorrelationEventSource.Log.Swallowed(_exporter.GetType().Name + ".Dispose", ex);
+        }
     }
 
     internal override void SetResource(Resource resource) => SetExporterResource(_exporter, resource);

@@ -29,11 +29,11 @@ public abstract class SpanProcessor : IDisposable
     }
 
     /// <summary>Exports what the processor holds and flushes its exporter.</summary>
-    /// <param name="timeoutMilliseconds">The time allowed; <see cref="Timeout.Infinite"/> for no limit.</param>
+    /// <param name="timeoutMilliseconds">The time allowed; <see cref="Timeout.Infinite"/> for no limit; below -1 is reported and taken as 0.</param>
     /// <returns>Whether it finished in time; never throws.</returns>
     public bool ForceFlush(int timeoutMilliseconds = Timeout.Infinite)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(timeoutMilliseconds, Timeout.Infinite);
+        timeoutMilliseconds = ValidTimeout(timeoutMilliseconds, GetType().Name + ".ForceFlush");
         try
         {
             return OnForceFlush(timeoutMilliseconds);
@@ -46,11 +46,11 @@ public abstract class SpanProcessor : IDisposable
     }
 
     /// <summary>Flushes and shuts the processor (and its exporter) down; runs once, later calls return <see langword="false"/>.</summary>
-    /// <param name="timeoutMilliseconds">The time allowed; <see cref="Timeout.Infinite"/> for no limit.</param>
+    /// <param name="timeoutMilliseconds">The time allowed; <see cref="Timeout.Infinite"/> for no limit; below -1 is reported and taken as 0.</param>
     /// <returns>Whether it finished in time; never throws.</returns>
     public bool Shutdown(int timeoutMilliseconds = Timeout.Infinite)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(timeoutMilliseconds, Timeout.Infinite);
+        timeoutMilliseconds = ValidTimeout(timeoutMilliseconds, GetType().Name + ".Shutdown");
         if (Interlocked.Exchange(ref _shutdown, 1) != 0)
         {
             return false;
@@ -92,6 +92,18 @@ public abstract class SpanProcessor : IDisposable
         {
             Shutdown(5000);
         }
+    }
+
+    /// <summary>A timeout below <see cref="Timeout.Infinite"/> is a caller's mistake, not worth an exception at exit: 0, reported.</summary>
+    internal static int ValidTimeout(int timeoutMilliseconds, string setting)
+    {
+        if (timeoutMilliseconds >= Timeout.Infinite)
+        {
+            return timeoutMilliseconds;
+        }
+
+        CorrelationEventSource.Log.InvalidConfiguration(setting, timeoutMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "a timeout below -1 (Timeout.Infinite); 0 used");
+        return 0;
     }
 
     /// <summary>Gives the processor's exporter (if any) the provider's resource.</summary>

@@ -230,6 +230,92 @@ public class OtlpHttpExporterFaultTests
     }
 
     [Fact]
+    public async Task An_endless_2xx_response_body_is_read_only_up_to_64_KiB()
+    {
+        await using var server = await OtlpTestServer.StartAsync(static async (_, context) =>
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/x-protobuf";
+            var chunk = new byte[16 * 1024];
+            try
+            {
+                while (!context.RequestAborted.IsCancellationRequested)
+                {
+                    await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The client stopped reading: expected.
+            }
+        });
+        using var trace = new OtlpTestTrace();
+        using var exporter = NewExporter(server.TracesUri, timeoutMs: 5000);
+
+        var result = exporter.Export(trace.Build());
+
+        Assert.Equal(ExportResult.Success, result);
+        Assert.Equal(4, exporter.ExportedSpans);
+        Assert.Equal(0, exporter.Retries);
+    }
+
+    [Fact]
+    public async Task A_response_that_is_not_HTTP_is_not_retried()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var connections = 0;
+        using var stop = new CancellationTokenSource();
+        var serving = Task.Run(async () =>
+        {
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    using var client = await listener.AcceptTcpClientAsync(stop.Token);
+                    Interlocked.Increment(ref connections);
+                    var stream = client.GetStream();
+                    var buffer = new byte[64 * 1024];
+                    _ = await stream.ReadAsync(buffer, stop.Token);
+                    await stream.WriteAsync("THIS IS NOT HTTP\r\n\r\n"u8.ToArray(), stop.Token);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The test is over.
+            }
+        });
+        using var trace = new OtlpTestTrace();
+        using var exporter = NewExporter(new Uri($"http://127.0.0.1:{port}/v1/traces"), timeoutMs: 3000);
+
+        var result = exporter.Export(trace.Build());
+        await stop.CancelAsync();
+        listener.Stop();
+        await serving;
+
+        Assert.Equal(ExportResult.Failure, result);
+        Assert.Equal(0, exporter.Retries);
+        Assert.Equal(1, Volatile.Read(ref connections));
+        Assert.Equal(4, exporter.DroppedSpans);
+    }
+
+    [Theory]
+    [InlineData(HttpRequestError.ConnectionError, true)]
+    [InlineData(HttpRequestError.NameResolutionError, true)]
+    [InlineData(HttpRequestError.ProxyTunnelError, true)]
+    [InlineData(HttpRequestError.InvalidResponse, false)]
+    [InlineData(HttpRequestError.ResponseEnded, false)]
+    [InlineData(HttpRequestError.Unknown, false)]
+    public void Only_connection_failures_count_as_retryable(HttpRequestError error, bool retried)
+        => Assert.Equal(retried, OtlpHttpTransport.IsConnectionFailure(new HttpRequestException(error, "x")));
+
+    [Fact]
+    public void A_socket_error_inside_an_unknown_request_error_is_a_connection_failure()
+        => Assert.True(OtlpHttpTransport.IsConnectionFailure(
+            new HttpRequestException("x", new IOException("y", new System.Net.Sockets.SocketException(10061)))));
+
+    [Fact]
     public async Task Partial_success_is_reported_and_not_retried()
     {
         await using var server = await OtlpTestServer.StartAsync(static async (_, context) =>
@@ -250,6 +336,25 @@ public class OtlpHttpExporterFaultTests
         Assert.Single(server.Requests);
         Assert.Equal(3, exporter.RejectedSpans);
         Assert.Equal(1, exporter.ExportedSpans);
+    }
+
+    [Theory]
+    [InlineData("{\"partialSuccess\":{\"rejectedSpans\":\"1000\",\"errorMessage\":\"all of them\"}}", 4)]
+    [InlineData("{\"partialSuccess\":{\"rejectedSpans\":\"-7\",\"errorMessage\":\"negative\"}}", 0)]
+    public async Task A_rejected_count_outside_the_batch_is_clamped_to_it(string answer, long expectedRejected)
+    {
+        await using var server = await OtlpTestServer.StartAsync(async (_, context) =>
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(answer);
+        });
+        using var trace = new OtlpTestTrace();
+        using var exporter = NewExporter(server.TracesUri);
+
+        Assert.Equal(ExportResult.Success, exporter.Export(trace.Build()));
+        Assert.Equal(expectedRejected, exporter.RejectedSpans);
+        Assert.Equal(4 - expectedRejected, exporter.ExportedSpans);
     }
 
     [Theory]

@@ -95,4 +95,19 @@ public class OtlpJsonSerializerTests
         Assert.Equal("Infinity", Attribute(written, "inf").GetProperty("doubleValue").GetString());
         Assert.Equal("quote \" and ✓", Attribute(written, "text").GetProperty("stringValue").GetString());
     }
+
+    [Fact]
+    public void A_value_whose_ToString_throws_is_skipped_and_counted_as_a_dropped_attribute()
+    {
+        using var trace = new OtlpTestTrace();
+        var span = trace.Source.StartActivity("bad value")!;
+        span.SetTag("bad", new OtlpProtobufSerializerTests.ThrowingToString());
+        span.SetTag("after", "kept");
+        span.Stop();
+        var written = Span(Serialize(trace, new[] { span }), "bad value");
+
+        Assert.Equal("kept", Attribute(written, "after").GetProperty("stringValue").GetString());
+        Assert.Single(written.GetProperty("attributes").EnumerateArray());
+        Assert.Equal(1, written.GetProperty("droppedAttributesCount").GetInt32());
+    }
 }

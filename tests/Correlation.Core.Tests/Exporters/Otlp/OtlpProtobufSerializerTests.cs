@@ -212,6 +212,39 @@ public class OtlpProtobufSerializerTests
         Assert.Equal("héllo ✓", attributes["text"]);
     }
 
+    [Fact]
+    public void A_value_whose_ToString_throws_is_skipped_and_counted_as_a_dropped_attribute_not_the_batch()
+    {
+        using var trace = new OtlpTestTrace();
+        using var exporter = NewExporter();
+        var span = trace.Source.StartActivity("bad value")!;
+        span.SetTag("before", "kept");
+        span.SetTag("bad", new ThrowingToString());
+        span.SetTag("bad.array", new object[] { "ok", new ThrowingToString() });
+        span.SetTag("nested.array", new object[] { "ok", new[] { 1, 2 } });
+        span.SetTag("after", 42);
+        span.Stop();
+        var other = trace.Source.StartActivity("other")!;
+        other.Stop();
+
+        var (_, _, spans) = Decode(exporter.SerializeForTest(new[] { span, other }));
+
+        Assert.Equal(2, spans.Count);
+        var written = spans.Single(s => s.String(5) == "bad value");
+        var attributes = written.Attributes(9);
+        Assert.Equal("kept", attributes["before"]);
+        Assert.Equal(42L, attributes["after"]);
+        Assert.Equal(new object?[] { "ok", "System.Int32[]" }, attributes["nested.array"]);
+        Assert.False(attributes.ContainsKey("bad"));
+        Assert.False(attributes.ContainsKey("bad.array"));
+        Assert.Equal(2UL, written.Number(10));
+    }
+
+    internal sealed class ThrowingToString
+    {
+        public override string ToString() => throw new InvalidOperationException("user ToString is broken");
+    }
+
     [Theory]
     [InlineData(41)]
     [InlineData(42)]

@@ -39,4 +39,62 @@ public class ConsoleSpanExporterTests
         Assert.Contains("{key=a\\nb}]", line, StringComparison.Ordinal);
         Assert.Contains("links=[0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331{reason=retry}]", line, StringComparison.Ordinal);
     }
+
+    private static string Line(params (string Key, object? Value)[] tags)
+    {
+        var span = TraceTestKit.NewRecordedSpan("values");
+        foreach (var (key, value) in tags)
+        {
+            span.SetTag(key, value);
+        }
+
+        var line = new System.Text.StringBuilder();
+        Correlation.Trace.Exporting.ConsoleSpanExporter.Format(span, line);
+        return line.ToString();
+    }
+
+    [Fact]
+    public void Only_arrays_are_expanded_one_level_and_other_sequences_are_never_enumerated()
+    {
+        var selfContaining = new List<object>();
+        selfContaining.Add(selfContaining);
+        var line = Line(
+            ("ints", new[] { 1, 2 }),
+            ("nested", new object[] { "a", new[] { 1 } }),
+            ("list", new List<int> { 1, 2 }),
+            ("self", selfContaining),
+            ("endless", new NeverEnumerate()));
+
+        Assert.Contains("ints=[1,2]", line, StringComparison.Ordinal);
+        Assert.Contains("nested=[a,System.Int32[]]", line, StringComparison.Ordinal);
+        Assert.Contains("list=System.Collections.Generic.List`1[System.Int32]", line, StringComparison.Ordinal);
+        Assert.Contains("self=System.Collections.Generic.List`1[System.Object]", line, StringComparison.Ordinal);
+        Assert.Contains("endless=never enumerated", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_long_array_is_capped_and_a_throwing_ToString_costs_only_its_value()
+    {
+        var line = Line(("long", Enumerable.Range(0, 100).ToArray()), ("bad", new ThrowingValue()), ("after", "kept"));
+
+        Assert.Contains("long=[0,1,2,", line, StringComparison.Ordinal);
+        Assert.Contains(",31,…(+68)]", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(",32", line, StringComparison.Ordinal);
+        Assert.Contains("bad=<ToString threw InvalidOperationException>", line, StringComparison.Ordinal);
+        Assert.Contains("after=kept", line, StringComparison.Ordinal);
+    }
+
+    private sealed class NeverEnumerate : IEnumerable<int>
+    {
+        public IEnumerator<int> GetEnumerator() => throw new InvalidOperationException("must not be enumerated");
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public override string ToString() => "never enumerated";
+    }
+
+    private sealed class ThrowingValue
+    {
+        public override string ToString() => throw new InvalidOperationException("broken");
+    }
 }

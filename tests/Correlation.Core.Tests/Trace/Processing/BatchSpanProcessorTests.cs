@@ -227,6 +227,75 @@ public class BatchSpanProcessorTests
     }
 
     [Fact]
+    public void Infinite_flush_and_shutdown_give_up_on_an_exporter_stuck_past_the_export_timeout_and_count_its_spans_as_dropped()
+    {
+        using var gate = new ManualResetEventSlim(false);
+        var exporter = new ScriptedExporter { Gate = gate };
+        var options = Options(batch: 2, delay: 600_000);
+        options.ExporterTimeoutMilliseconds = 200;
+        var processor = new BatchSpanProcessor(exporter, options);
+        for (var i = 0; i < 5; i++)
+        {
+            processor.OnEnd(TraceTestKit.NewRecordedSpan());
+        }
+
+        Assert.True(TraceTestKit.WaitUntil(() => Volatile.Read(ref exporter.Entered) == 1));
+        var flush = Task.Run(() => processor.ForceFlush(Timeout.Infinite));
+        Assert.True(flush.Wait(20_000), "ForceFlush(Infinite) hung on a stuck exporter");
+        Assert.False(flush.Result);
+        var shutdown = Task.Run(() => processor.Shutdown(Timeout.Infinite));
+        Assert.True(shutdown.Wait(20_000), "Shutdown(Infinite) hung on a stuck exporter");
+        Assert.False(shutdown.Result);
+        Assert.Equal(5, processor.DroppedCount);
+
+        // The stuck call returns later: its spans stay counted once (dropped), and nothing more is exported.
+        gate.Set();
+        Assert.True(TraceTestKit.WaitUntil(() => Volatile.Read(ref exporter.ShutdownCount) == 1));
+        Assert.Equal(0, processor.ExportedCount);
+        Assert.Equal(0, processor.FailedCount);
+        Assert.Equal(5, processor.DroppedCount);
+        Assert.Equal(1, Volatile.Read(ref exporter.Entered));
+    }
+
+    [Fact]
+    public void The_provider_default_flush_and_shutdown_return_when_a_batch_exporter_hangs()
+    {
+        using var gate = new ManualResetEventSlim(false);
+        var exporter = new ScriptedExporter { Gate = gate };
+        var options = Options(batch: 1, delay: 600_000);
+        options.ExporterTimeoutMilliseconds = 200;
+        var name = TraceTestKit.UniqueSourceName();
+        using var source = new ActivitySource(name);
+        var provider = Correlation.Trace.TracerProvider.CreateBuilder()
+            .AddSource(name)
+            .AddProcessor(new BatchSpanProcessor(exporter, options))
+            .Build();
+        source.StartActivity("stuck")?.Dispose();
+        Assert.True(TraceTestKit.WaitUntil(() => Volatile.Read(ref exporter.Entered) == 1));
+
+        var flush = Task.Run(() => provider.ForceFlush());
+        Assert.True(flush.Wait(20_000), "TracerProvider.ForceFlush() hung");
+        Assert.False(flush.Result);
+        var shutdown = Task.Run(() => provider.Shutdown());
+        Assert.True(shutdown.Wait(20_000), "TracerProvider.Shutdown() hung");
+        Assert.False(shutdown.Result);
+        gate.Set();
+        provider.Dispose();
+    }
+
+    [Fact]
+    public void Shutdown_disposes_the_exporter_once_the_worker_has_exited()
+    {
+        var exporter = new ScriptedExporter();
+        var processor = new BatchSpanProcessor(exporter, Options());
+        processor.OnEnd(TraceTestKit.NewRecordedSpan());
+        Assert.True(processor.Shutdown(10_000));
+        Assert.Equal(1, Volatile.Read(ref exporter.DisposeCount));
+        processor.Dispose();
+        Assert.Equal(1, Volatile.Read(ref exporter.DisposeCount));
+    }
+
+    [Fact]
     public void A_failed_export_is_counted_not_retried()
     {
         var exporter = new ScriptedExporter { OnExport = _ => ExportResult.Failure };

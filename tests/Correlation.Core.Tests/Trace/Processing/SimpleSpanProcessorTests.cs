@@ -58,6 +58,30 @@ public class SimpleSpanProcessorTests
     }
 
     [Fact]
+    public void A_hung_exporter_flush_does_not_hold_a_finite_ForceFlush()
+    {
+        using var gate = new ManualResetEventSlim(false);
+        var exporter = new ScriptedExporter { FlushGate = gate };
+        var processor = new SimpleSpanProcessor(exporter);
+        var flush = Task.Run(() => processor.ForceFlush(200));
+        Assert.True(flush.Wait(20_000), "ForceFlush(200) hung on a stuck exporter");
+        Assert.False(flush.Result);
+        gate.Set();
+        Assert.True(processor.Shutdown(5000));
+    }
+
+    [Fact]
+    public void Shutdown_disposes_the_exporter()
+    {
+        var exporter = new ScriptedExporter();
+        var processor = new SimpleSpanProcessor(exporter);
+        Assert.True(processor.Shutdown(5000));
+        Assert.Equal(1, Volatile.Read(ref exporter.DisposeCount));
+        processor.Dispose();
+        Assert.Equal(1, Volatile.Read(ref exporter.DisposeCount));
+    }
+
+    [Fact]
     public void Exports_from_concurrent_threads_never_overlap()
     {
         var exporter = new ScriptedExporter();

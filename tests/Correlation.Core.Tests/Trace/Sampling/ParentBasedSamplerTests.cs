@@ -176,25 +176,36 @@ public class ParentBasedSamplerTests
         Assert.False(span.Recorded);
     }
 
-    [Theory]
-    [InlineData(ActivityTraceFlags.Recorded)]
-    [InlineData(ActivityTraceFlags.None)]
-    public void The_parent_tracestate_is_echoed_whatever_the_decision(ActivityTraceFlags flags)
+    private sealed class TraceStateSetter(string member, ActivitySamplingResult result) : Sampler
     {
-        foreach (var sampler in new Sampler[]
+        public override ActivitySamplingResult ShouldSample(ref ActivityCreationOptions<ActivityContext> options)
         {
-            new ParentBasedSampler(new AlwaysOnSampler()),
-            new AlwaysOnSampler(),
-            new AlwaysOffSampler(),
-            new TraceIdRatioSampler(0.5),
-            new ParentBasedSampler(new TraceIdRatioSampler(0.5), new TraceIdRatioSampler(0.5)),
-        })
-        {
-            using var f = new Fixture(_ => sampler);
-            using var span = f.StartRemoteChild(flags, "vendor=abc,other=1");
-            Assert.NotNull(span);
-            Assert.Equal("vendor=abc,other=1", span.TraceStateString);
+            // TraceState is init-only: the sampler replaces the options it was handed by ref.
+            options = options with { TraceState = member + (options.Parent.TraceState is { Length: > 0 } parent ? "," + parent : string.Empty) };
+            return result;
         }
+    }
+
+    [Theory]
+    [InlineData(ActivityTraceFlags.Recorded, ActivitySamplingResult.AllDataAndRecorded, "remoteSampled=1")]
+    [InlineData(ActivityTraceFlags.None, ActivitySamplingResult.PropagationData, "remoteNotSampled=1")]
+    public void The_tracestate_chosen_by_the_delegate_sampler_reaches_the_span_whatever_the_decision(
+        ActivityTraceFlags flags, ActivitySamplingResult result, string member)
+    {
+        // ActivitySource alone would copy the parent's tracestate: the delegate's own member proves the sampler chain
+        // hands the delegate the real options (by ref) and keeps what it decided.
+        using var f = new Fixture(_ => new ParentBasedSampler(
+            new TraceStateSetter("root=1", result),
+            new TraceStateSetter("remoteSampled=1", result),
+            new TraceStateSetter("remoteNotSampled=1", result),
+            new TraceStateSetter("localSampled=1", result),
+            new TraceStateSetter("localNotSampled=1", result)));
+
+        using var span = f.StartRemoteChild(flags, "vendor=abc,other=1");
+
+        Assert.NotNull(span);
+        Assert.Equal(member + ",vendor=abc,other=1", span.TraceStateString);
+        Assert.Equal(result == ActivitySamplingResult.AllDataAndRecorded, span.Recorded);
     }
 
     [Fact]
