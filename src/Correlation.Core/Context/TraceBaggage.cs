@@ -27,9 +27,8 @@ public static class TraceBaggage
             return value;
         }
 
-        // Allocation-free when no span in the chain has baggage; otherwise the runtime enumerates the chain through an
-        // iterator (one small allocation per lookup): the runtime offers no allocation-free baggage lookup.
-        return activity.GetBaggageItem(key);
+        // The runtime's own lookup allocates an iterator per call; this walks the same lists without allocating.
+        return ActivityBaggageReader.Find(activity, key);
     }
 
     /// <summary>All baggage items visible from <paramref name="activity"/>, merged as described on <see cref="TraceBaggage"/>. Allocates.</summary>

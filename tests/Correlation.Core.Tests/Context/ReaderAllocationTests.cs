@@ -85,6 +85,26 @@ public class ReaderAllocationTests
     }
 
     [Fact]
+    public void Reading_Activity_baggage_up_the_parent_chain_allocates_nothing()
+    {
+        // The runtime's GetBaggageItem allocates an iterator per call (64 B); the reader must not.
+        Assert.True(ActivityBaggageReader.IsAllocationFree);
+        using var spans = new TestSpans();
+        using var parent = spans.Start("parent");
+        parent.AddBaggage("tenant.id", "acme-corp");
+        parent.AddBaggage("region", "eu-west");
+        using var child = spans.Start("child");
+        child.AddBaggage("plan", "gold");
+        var set = TraceFieldSet.Create(new TraceContextOptions().IncludeBaggage("tenant.id").IncludeBaggage("region").IncludeBaggage("plan").IncludeBaggage("absent"));
+
+        Assert.Equal(0, BytesPerRead(set));
+        Assert.Equal("acme-corp", set.GetValue(child, 2));
+        Assert.Equal("eu-west", set.GetValue(child, 3));
+        Assert.Equal("gold", set.GetValue(child, 4));
+        Assert.Null(set.GetValue(child, 5));
+    }
+
+    [Fact]
     public void Alternating_between_spans_on_one_thread_allocates_nothing_once_cached()
     {
         // Setting Activity.Current allocates (an ExecutionContext change), so the spans are passed in directly:
