@@ -147,30 +147,7 @@ internal sealed class OtlpJsonSerializer : IDisposable
         WriteUInt64String(w, EndTimeUnixNano, OtlpSpanFacts.EndNanos(activity));
 
         w.WriteStartArray(Attributes);
-        var written = 0;
-        var dropped = limits.SdkDroppedAttributes;
-        foreach (ref readonly var tag in activity.EnumerateTagObjects())
-        {
-            if (tag.Value is null || OtlpSpanFacts.IsStatusTag(tag.Key))
-            {
-                continue;
-            }
-
-            if (written == limits.AttributeCount)
-            {
-                dropped++;
-                continue;
-            }
-
-            if (WriteKeyValue(w, tag.Key, tag.Value))
-            {
-                written++;
-            }
-            else
-            {
-                dropped++;
-            }
-        }
+        var dropped = limits.SdkDroppedAttributes + WriteAttributes(w, activity.EnumerateTagObjects(), limits.AttributeCount, skipStatusTags: true);
 
         w.WriteEndArray();
         if (dropped > 0)
@@ -179,7 +156,7 @@ internal sealed class OtlpJsonSerializer : IDisposable
         }
 
         w.WriteStartArray(Events);
-        written = 0;
+        var written = 0;
         dropped = 0;
         foreach (ref readonly var activityEvent in activity.EnumerateEvents())
         {
@@ -242,30 +219,7 @@ internal sealed class OtlpJsonSerializer : IDisposable
         WriteUInt64String(w, TimeUnixNano, OtlpSpanFacts.ToUnixNanos(activityEvent.Timestamp));
         w.WriteString(Name, activityEvent.Name);
         w.WriteStartArray(Attributes);
-        var written = 0;
-        var dropped = 0;
-        foreach (ref readonly var tag in activityEvent.EnumerateTagObjects())
-        {
-            if (tag.Value is null)
-            {
-                continue;
-            }
-
-            if (written == limits.AttributesPerEvent)
-            {
-                dropped++;
-                continue;
-            }
-
-            if (WriteKeyValue(w, tag.Key, tag.Value))
-            {
-                written++;
-            }
-            else
-            {
-                dropped++;
-            }
-        }
+        var dropped = WriteAttributes(w, activityEvent.EnumerateTagObjects(), limits.AttributesPerEvent, skipStatusTags: false);
 
         w.WriteEndArray();
         if (dropped > 0)
@@ -288,30 +242,7 @@ internal sealed class OtlpJsonSerializer : IDisposable
         }
 
         w.WriteStartArray(Attributes);
-        var written = 0;
-        var dropped = 0;
-        foreach (ref readonly var tag in link.EnumerateTagObjects())
-        {
-            if (tag.Value is null)
-            {
-                continue;
-            }
-
-            if (written == limits.AttributesPerLink)
-            {
-                dropped++;
-                continue;
-            }
-
-            if (WriteKeyValue(w, tag.Key, tag.Value))
-            {
-                written++;
-            }
-            else
-            {
-                dropped++;
-            }
-        }
+        var dropped = WriteAttributes(w, link.EnumerateTagObjects(), limits.AttributesPerLink, skipStatusTags: false);
 
         w.WriteEndArray();
         if (dropped > 0)
@@ -331,6 +262,36 @@ internal sealed class OtlpJsonSerializer : IDisposable
     }
 
     /// <returns><see langword="false"/> when the value's <c>ToString</c> threw: nothing was written, count it dropped.</returns>
+    // Writes the tags that have a value as attributes, at most limit of them; returns how many were dropped (over the
+    // limit, or a value that could not be written).
+    private static int WriteAttributes(Utf8JsonWriter w, Activity.Enumerator<KeyValuePair<string, object?>> tags, int limit, bool skipStatusTags)
+    {
+        var written = 0;
+        var dropped = 0;
+        foreach (ref readonly var tag in tags)
+        {
+            if (tag.Value is null || (skipStatusTags && OtlpSpanFacts.IsStatusTag(tag.Key)))
+            {
+                continue;
+            }
+
+            if (written == limit)
+            {
+                dropped++;
+            }
+            else if (WriteKeyValue(w, tag.Key, tag.Value))
+            {
+                written++;
+            }
+            else
+            {
+                dropped++;
+            }
+        }
+
+        return dropped;
+    }
+
     private static bool WriteKeyValue(Utf8JsonWriter w, string key, object? value)
     {
         var kind = OtlpValue.Classify(value);

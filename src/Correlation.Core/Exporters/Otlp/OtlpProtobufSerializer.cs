@@ -142,37 +142,14 @@ internal static class OtlpProtobufSerializer
         WriteFixed64Field(buffer, SpanStartTime, OtlpSpanFacts.StartNanos(activity));
         WriteFixed64Field(buffer, SpanEndTime, OtlpSpanFacts.EndNanos(activity));
 
-        var written = 0;
-        var dropped = limits.SdkDroppedAttributes;
-        foreach (ref readonly var tag in activity.EnumerateTagObjects())
-        {
-            if (tag.Value is null || OtlpSpanFacts.IsStatusTag(tag.Key))
-            {
-                continue;
-            }
-
-            if (written == limits.AttributeCount)
-            {
-                dropped++;
-                continue;
-            }
-
-            if (WriteKeyValue(buffer, SpanAttributes, tag.Key, tag.Value))
-            {
-                written++;
-            }
-            else
-            {
-                dropped++;
-            }
-        }
+        var dropped = limits.SdkDroppedAttributes + WriteAttributes(buffer, SpanAttributes, activity.EnumerateTagObjects(), limits.AttributeCount, skipStatusTags: true);
 
         if (dropped > 0)
         {
             WriteVarintField(buffer, SpanDroppedAttributes, (uint)dropped);
         }
 
-        written = 0;
+        var written = 0;
         dropped = 0;
         foreach (ref readonly var activityEvent in activity.EnumerateEvents())
         {
@@ -232,30 +209,7 @@ internal static class OtlpProtobufSerializer
         var message = BeginShortMessage(buffer, SpanEvents);
         WriteFixed64Field(buffer, EventTime, OtlpSpanFacts.ToUnixNanos(activityEvent.Timestamp));
         WriteStringField(buffer, EventName, activityEvent.Name);
-        var written = 0;
-        var dropped = 0;
-        foreach (ref readonly var tag in activityEvent.EnumerateTagObjects())
-        {
-            if (tag.Value is null)
-            {
-                continue;
-            }
-
-            if (written == limits.AttributesPerEvent)
-            {
-                dropped++;
-                continue;
-            }
-
-            if (WriteKeyValue(buffer, EventAttributes, tag.Key, tag.Value))
-            {
-                written++;
-            }
-            else
-            {
-                dropped++;
-            }
-        }
+        var dropped = WriteAttributes(buffer, EventAttributes, activityEvent.EnumerateTagObjects(), limits.AttributesPerEvent, skipStatusTags: false);
 
         if (dropped > 0)
         {
@@ -279,30 +233,7 @@ internal static class OtlpProtobufSerializer
             WriteStringField(buffer, LinkTraceState, context.TraceState);
         }
 
-        var written = 0;
-        var dropped = 0;
-        foreach (ref readonly var tag in link.EnumerateTagObjects())
-        {
-            if (tag.Value is null)
-            {
-                continue;
-            }
-
-            if (written == limits.AttributesPerLink)
-            {
-                dropped++;
-                continue;
-            }
-
-            if (WriteKeyValue(buffer, LinkAttributes, tag.Key, tag.Value))
-            {
-                written++;
-            }
-            else
-            {
-                dropped++;
-            }
-        }
+        var dropped = WriteAttributes(buffer, LinkAttributes, link.EnumerateTagObjects(), limits.AttributesPerLink, skipStatusTags: false);
 
         if (dropped > 0)
         {
@@ -314,6 +245,36 @@ internal static class OtlpProtobufSerializer
     }
 
     /// <returns><see langword="false"/> when the value's <c>ToString</c> threw: nothing was written, count it dropped.</returns>
+    // Writes the tags that have a value as attributes, at most limit of them; returns how many were dropped (over the
+    // limit, or a value that could not be written).
+    private static int WriteAttributes(OtlpBuffer buffer, int field, Activity.Enumerator<KeyValuePair<string, object?>> tags, int limit, bool skipStatusTags)
+    {
+        var written = 0;
+        var dropped = 0;
+        foreach (ref readonly var tag in tags)
+        {
+            if (tag.Value is null || (skipStatusTags && OtlpSpanFacts.IsStatusTag(tag.Key)))
+            {
+                continue;
+            }
+
+            if (written == limit)
+            {
+                dropped++;
+            }
+            else if (WriteKeyValue(buffer, field, tag.Key, tag.Value))
+            {
+                written++;
+            }
+            else
+            {
+                dropped++;
+            }
+        }
+
+        return dropped;
+    }
+
     internal static bool WriteKeyValue(OtlpBuffer buffer, int field, string key, object? value)
     {
         var kind = OtlpValue.Classify(value);
