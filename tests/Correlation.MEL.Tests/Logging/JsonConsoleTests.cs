@@ -44,10 +44,7 @@ public class JsonConsoleTests
             using var span = TestSpan.Start();
             traceId = span.TraceId();
             spanId = span.SpanId();
-            logger.LogInformation("Hello {Name}", "world");
-            AppLog.OrderPlaced(logger, "o-1", 2);
-            AppLog.OrderPlacedDefined(logger, "o-2", 3, null);
-            AppLog.Seven(logger, 1, 2, 3, 4, 5, 6, 7);
+            AppLog.WriteEachCallShape(logger);
         });
 
         Assert.Equal(4, lines.Count);
@@ -75,10 +72,7 @@ public class JsonConsoleTests
     {
         static void Write(ILogger logger)
         {
-            logger.LogInformation("Hello {Name}", "world");
-            AppLog.OrderPlaced(logger, "o-1", 2);
-            AppLog.OrderPlacedDefined(logger, "o-2", 3, null);
-            AppLog.Seven(logger, 1, 2, 3, 4, 5, 6, 7);
+            AppLog.WriteEachCallShape(logger);
             using (logger.BeginScope("Request {RequestId}", "r-1"))
             {
                 logger.LogError(new InvalidOperationException("boom"), "Failed {Code}", 42);

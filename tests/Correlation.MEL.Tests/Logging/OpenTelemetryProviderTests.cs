@@ -44,10 +44,7 @@ public class OpenTelemetryProviderTests
         using (var span = TestSpan.Start())
         {
             var logger = factory.CreateLogger("OtelTest");
-            logger.LogInformation("Hello {Name}", "world");
-            AppLog.OrderPlaced(logger, "o-1", 2);
-            AppLog.OrderPlacedDefined(logger, "o-2", 3, null);
-            AppLog.Seven(logger, 1, 2, 3, 4, 5, 6, 7);
+            AppLog.WriteEachCallShape(logger);
             using (logger.BeginScope("Request {RequestId}", "r-1"))
             {
                 logger.LogWarning("In scope");

@@ -15,4 +15,13 @@ internal static partial class AppLog
     // ...beyond six it generates its own struct state.
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Seven {A} {B} {C} {D} {E} {F} {G}")]
     public static partial void Seven(ILogger logger, int a, int b, int c, int d, int e, int f, int g);
+
+    /// <summary>One record of each call shape: a <c>Log*</c> extension, both source-generated shapes and <c>LoggerMessage.Define</c>.</summary>
+    public static void WriteEachCallShape(ILogger logger)
+    {
+        logger.LogInformation("Hello {Name}", "world");
+        OrderPlaced(logger, "o-1", 2);
+        OrderPlacedDefined(logger, "o-2", 3, null);
+        Seven(logger, 1, 2, 3, 4, 5, 6, 7);
+    }
 }
