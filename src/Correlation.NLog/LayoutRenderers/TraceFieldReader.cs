@@ -10,16 +10,26 @@ namespace Correlation.NLog.LayoutRenderers;
 /// </summary>
 internal sealed class TraceFieldReader
 {
-    private readonly TraceFieldSet _fields;
-
-    // A hex id is a field read of the span (Activity caches its hex strings), so it skips the general path, which
-    // costs more than the read itself and would make ${trace-id} ${span-id} slower than a naive ToHexString() renderer.
-    private readonly TraceFields _hexId;
-
-    private TraceFieldReader(TraceContextOptions options, TraceFields hexId = TraceFields.None)
+    // Datadog ids are decimals computed once per span and cached by the field set: one set shared by every renderer,
+    // so ${trace-id}, ${span-id} and ${parent-span-id} with format=datadog convert a span's ids once, not once each.
+    private static readonly Lazy<TraceFieldSet> s_datadogIds = new(() => TraceFieldSet.Create(new TraceContextOptions
     {
-        _fields = TraceFieldSet.Create(options);
-        _hexId = hexId;
+        Profile = TraceFieldProfile.Datadog,
+        Fields = TraceFields.TraceId | TraceFields.SpanId | TraceFields.ParentSpanId,
+    }));
+
+    private readonly TraceFieldSet _fields;
+    private readonly int _index;
+
+    private TraceFieldReader(TraceFieldSet fields, int index = 0)
+    {
+        _fields = fields;
+        _index = index;
+    }
+
+    private TraceFieldReader(TraceContextOptions options)
+        : this(TraceFieldSet.Create(options))
+    {
     }
 
     /// <summary>A span field (ids, flags, tracestate) in the given id format.</summary>
@@ -30,14 +40,29 @@ internal sealed class TraceFieldReader
             throw ConfigurationError(renderer, "format", format.ToString(), "expected hex or datadog");
         }
 
-        var isHexId = format == TraceIdFormat.Hex && (field is TraceFields.TraceId or TraceFields.SpanId or TraceFields.ParentSpanId);
-        return new TraceFieldReader(
-            new TraceContextOptions
+        if (format == TraceIdFormat.Datadog && field is TraceFields.TraceId or TraceFields.SpanId or TraceFields.ParentSpanId)
+        {
+            var kind = field switch
             {
-                Profile = format == TraceIdFormat.Datadog ? TraceFieldProfile.Datadog : TraceFieldProfile.OpenTelemetry,
-                Fields = field,
-            },
-            isHexId ? field : TraceFields.None);
+                TraceFields.TraceId => TraceFieldKind.TraceId,
+                TraceFields.SpanId => TraceFieldKind.SpanId,
+                _ => TraceFieldKind.ParentSpanId,
+            };
+            var shared = s_datadogIds.Value;
+            for (var i = 0; i < shared.Fields.Count; i++)
+            {
+                if (shared.Fields[i].Kind == kind)
+                {
+                    return new TraceFieldReader(shared, i);
+                }
+            }
+        }
+
+        return new TraceFieldReader(new TraceContextOptions
+        {
+            Profile = format == TraceIdFormat.Datadog ? TraceFieldProfile.Datadog : TraceFieldProfile.OpenTelemetry,
+            Fields = field,
+        });
     }
 
     /// <summary>A baggage item of the current context.</summary>
@@ -57,21 +82,7 @@ internal sealed class TraceFieldReader
     }
 
     /// <summary>The value for the span current on this thread, or <see langword="null"/> when there is none. Never throws.</summary>
-    public string? Read()
-    {
-        var span = TraceFieldSet.CurrentSpan();
-        switch (_hexId)
-        {
-            case TraceFields.TraceId:
-                return span?.TraceId.ToHexString();
-            case TraceFields.SpanId:
-                return span?.SpanId.ToHexString();
-            case TraceFields.ParentSpanId:
-                return span is null || span.ParentSpanId == default ? null : span.ParentSpanId.ToHexString();
-            default:
-                return _fields.GetValue(span, 0);
-        }
-    }
+    public string? Read() => _fields.GetValue(TraceFieldSet.CurrentSpan(), _index);
 
     /// <summary>
     /// Reports a bad option both to Correlation's event source and, by the exception, to NLog, which reports it the way
