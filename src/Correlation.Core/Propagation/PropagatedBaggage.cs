@@ -1,3 +1,4 @@
+using Correlation.Context;
 using System.Collections;
 using System.Diagnostics;
 
@@ -70,28 +71,21 @@ public sealed class PropagatedBaggage : IReadOnlyList<BaggageMember>, IEquatable
     /// <returns>The baggage.</returns>
     public static PropagatedBaggage FromActivity(Activity? activity)
     {
-        var list = new List<BaggageMember>();
-        var otel = OpenTelemetry.Baggage.Current;
-        foreach (var pair in otel)
+        // The one merge rule (OpenTelemetry's Baggage.Current first, then the Activity chain, each key once) is TraceBaggage's.
+        var items = TraceBaggage.GetAll(activity);
+        if (items.Count == 0)
         {
-            list.Add(new BaggageMember(pair.Key, pair.Value, BaggagePropertiesTable.Lookup(pair.Key, pair.Value)));
+            return Empty;
         }
 
-        if (activity is not null)
+        var members = new BaggageMember[items.Count];
+        for (var i = 0; i < members.Length; i++)
         {
-            foreach (var pair in activity.Baggage)
-            {
-                if (pair.Value is null || otel.GetBaggage(pair.Key) is not null
-                    || list.Exists(m => string.Equals(m.Key, pair.Key, StringComparison.Ordinal)))
-                {
-                    continue;
-                }
-
-                list.Add(new BaggageMember(pair.Key, pair.Value, BaggagePropertiesTable.Lookup(pair.Key, pair.Value)));
-            }
+            var (key, value) = items[i];
+            members[i] = new BaggageMember(key, value, BaggagePropertiesTable.Lookup(key, value));
         }
 
-        return list.Count == 0 ? Empty : new PropagatedBaggage([.. list], list.Count);
+        return new PropagatedBaggage(members, members.Length);
     }
 
     /// <summary>Gets the value of a key, or <see langword="null"/>.</summary>
