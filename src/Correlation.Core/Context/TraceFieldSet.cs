@@ -23,12 +23,17 @@ public sealed class TraceFieldSet
         _fields = fields;
         _resource = resource;
         WriteEmptyWhenMissing = missing == MissingFieldBehavior.WriteEmpty;
+        HasValuesOutsideSpan = WriteEmptyWhenMissing && fields.Length > 0;
         foreach (var field in fields)
         {
             if (field.IsDecimal)
             {
-                _decimals = new SpanValueCache<DecimalIds>(static activity => new DecimalIds(activity));
-                break;
+                _decimals ??= new SpanValueCache<DecimalIds>(static activity => new DecimalIds(activity));
+            }
+
+            if (field.Kind is TraceFieldKind.Baggage or TraceFieldKind.Resource)
+            {
+                HasValuesOutsideSpan = true;
             }
         }
     }
@@ -38,6 +43,12 @@ public sealed class TraceFieldSet
 
     /// <summary>Whether fields without a value are written empty (<see cref="MissingFieldBehavior.WriteEmpty"/>) rather than left out.</summary>
     public bool WriteEmptyWhenMissing { get; }
+
+    /// <summary>
+    /// Whether any field can have a value outside a span (baggage, resource, or every field written empty): when not,
+    /// an adapter can skip the fields of a record written outside any span without reading them.
+    /// </summary>
+    internal bool HasValuesOutsideSpan { get; }
 
     /// <summary>
     /// Compiles options into a field set. This is configuration code: it throws on invalid options

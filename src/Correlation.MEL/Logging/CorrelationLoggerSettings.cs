@@ -52,10 +52,6 @@ internal sealed class CorrelationLoggerSettings
             else
             {
                 VolatileIndexes[i] = volatileCount++;
-                if (fields[i].Kind is TraceFieldKind.Baggage or TraceFieldKind.Resource)
-                {
-                    HasFieldsOutsideSpan = true;
-                }
             }
         }
 
@@ -78,7 +74,6 @@ internal sealed class CorrelationLoggerSettings
 
         PresentWithSpan = presentWithSpan;
         CheckedFields = checkedFields.ToArray();
-        HasFieldsOutsideSpan |= FieldSet.WriteEmptyWhenMissing && fields.Count > 0;
         DropUnsampledTraces = options.DropUnsampledTraces;
     }
 
@@ -105,7 +100,7 @@ internal sealed class CorrelationLoggerSettings
     public int[] CheckedFields { get; }
 
     /// <summary>Whether a record outside any span can still get a field (baggage, resource, or empty values).</summary>
-    public bool HasFieldsOutsideSpan { get; }
+    public bool HasFieldsOutsideSpan => FieldSet.HasValuesOutsideSpan;
 
     public bool DropUnsampledTraces { get; }
 

@@ -61,6 +61,11 @@ internal sealed class TraceContextEnricher : ILogEventEnricher
         try
         {
             var span = TraceFieldSet.CurrentSpan();
+            if (span is null && !_fieldSet.HasValuesOutsideSpan)
+            {
+                return;
+            }
+
             var entry = span is null ? null : _spans.Get(span);
             for (var i = 0; i < _names.Length; i++)
             {
