@@ -1,11 +1,14 @@
 using BenchmarkDotNet.Running;
 using Correlation.Benchmarks.MEL;
+using Correlation.Benchmarks.NLog;
 using Correlation.Benchmarks.Propagation;
+using Correlation.Benchmarks.Serilog;
 using Correlation.Benchmarks.Trace;
 
 // Runs every benchmark class in this assembly; pass BenchmarkDotNet arguments, e.g. --filter '*Reader*' --job short.
-// Two interleaved comparisons (candidates timed in alternating rounds in one process, robust on a shared machine)
-// run instead when named: --paired-spans (see PairedSpanOverhead), --interleaved-propagation, --interleaved-mel.
+// Interleaved comparisons (candidates timed in alternating rounds in one process, robust on a shared machine) run
+// instead when named: --paired-spans (see PairedSpanOverhead), --interleaved-propagation, --interleaved-mel,
+// --interleaved-serilog, --interleaved-nlog.
 switch (args)
 {
     case ["--paired-spans"]:
@@ -16,6 +19,12 @@ switch (args)
         return;
     case ["--interleaved-mel"]:
         InterleavedMelComparison.Run();
+        return;
+    case ["--interleaved-serilog"]:
+        SerilogEnricherBenchmarks.RunInterleaved();
+        return;
+    case ["--interleaved-nlog"]:
+        NLogRendererBenchmarks.RunInterleaved();
         return;
 }
 

@@ -66,6 +66,28 @@ public class SerilogEnricherBenchmarks
         }
     }
 
+    /// <summary>Every row in alternating rounds in one process (<c>--interleaved-serilog</c>).</summary>
+    public static void RunInterleaved()
+    {
+        var bench = new SerilogEnricherBenchmarks();
+        bench.Setup();
+        try
+        {
+            InterleavedRunner.Run("Serilog, Information(\"Order {OrderId} placed\", 42) in a span", [
+                ("no enrichment", bench.Baseline),
+                ("Serilog built-in capture", bench.BuiltIn),
+                ("naive enricher", bench.Naive),
+                ("WithTraceContext, 2 fields", bench.Ours2),
+                ("WithTraceContext, 3 fields", bench.Ours3),
+                ("3 prebuilt constant properties", bench.Constant3),
+            ]);
+        }
+        finally
+        {
+            bench.Cleanup();
+        }
+    }
+
     [GlobalCleanup]
     public void Cleanup()
     {

@@ -16,12 +16,24 @@ internal sealed class TraceContextEnricher : ILogEventEnricher
 {
     private const string Component = "Correlation.Serilog.TraceContextEnricher";
 
+    private static int s_lastId;
+
+    // The last span entry this thread used, keyed by the id strings Serilog captured with the event (see Enrich).
+    [ThreadStatic]
+    private static LastSpan? t_last;
+
     private readonly TraceFieldSet _fieldSet;
     private readonly string[] _names;
     private readonly bool[] _fixedPerSpan;
     private readonly bool[] _isResource;
     private readonly LogEventProperty[] _emptyProperties;
     private readonly SpanValueCache<SpanEntry> _spans;
+
+    // Only hex trace and span ids (the default): fields that are a function of the two id strings alone.
+    private readonly bool _hexIdsOnly;
+
+    // Identifies this enricher in the per-thread memo without holding it there.
+    private readonly int _id = Interlocked.Increment(ref s_lastId);
 
     // Memos for values that do not depend on a span entry: resource fields, and every field outside a span.
     private readonly PropertyMemo?[] _sharedMemos;
@@ -49,6 +61,12 @@ internal sealed class TraceContextEnricher : ILogEventEnricher
             _emptyProperties[i] = new LogEventProperty(fields[i].Name, new ScalarValue(string.Empty));
         }
 
+        _hexIdsOnly = !fieldSet.HasValuesOutsideSpan;
+        foreach (var field in fields)
+        {
+            _hexIdsOnly &= field.Kind is TraceFieldKind.TraceId or TraceFieldKind.SpanId && !field.IsDecimal;
+        }
+
         // One cache per enricher: two loggers with different options never share an entry (Serilog.Enrichers.Span#317).
         _spans = new SpanValueCache<SpanEntry>(CreateEntry);
     }
@@ -60,6 +78,27 @@ internal sealed class TraceContextEnricher : ILogEventEnricher
     {
         try
         {
+            if (_hexIdsOnly)
+            {
+                // Serilog has already read Activity.Current for this event: LogEvent.TraceId/SpanId are the ids of the
+                // span current when the event was created, held as the Activity's own strings. They are all these
+                // fields need, so they are used as they are (also when the event is enriched on another thread, e.g.
+                // by a sub-logger behind an async sink) and, in steady state, without a second Activity.Current read.
+                var known = logEvent.TraceId is { } traceId && logEvent.SpanId is { } spanId
+                    ? EntryFor(traceId.ToHexString(), spanId.ToHexString())
+                    : CurrentSpanEntry();
+                if (known is not null)
+                {
+                    var properties = known.Fixed;
+                    for (var i = 0; i < properties.Length; i++)
+                    {
+                        logEvent.AddPropertyIfAbsent(properties[i]!);
+                    }
+                }
+
+                return;
+            }
+
             var span = TraceFieldSet.CurrentSpan();
             if (span is null && !_fieldSet.HasValuesOutsideSpan)
             {
@@ -82,6 +121,44 @@ internal sealed class TraceContextEnricher : ILogEventEnricher
         {
             CorrelationEventSource.Log.Swallowed(Component, ex);
         }
+    }
+
+    /// <summary>The properties for these id strings: this thread's last entry when it matches, else built or cached.</summary>
+    private SpanEntry EntryFor(string traceId, string spanId)
+    {
+        var last = t_last ??= new LastSpan();
+        if (last.EnricherId == _id && ReferenceEquals(last.SpanId, spanId) && ReferenceEquals(last.TraceId, traceId) && last.Entry is { } entry)
+        {
+            return entry;
+        }
+
+        // Usually the event's span is the current one: its entry is cached per span. An event created in another span
+        // gets an entry built from its own ids (the same values, one allocation when this thread's span changes).
+        var current = TraceFieldSet.CurrentSpan();
+        entry = current is not null && ReferenceEquals(current.SpanId.ToHexString(), spanId) && ReferenceEquals(current.TraceId.ToHexString(), traceId)
+            ? _spans.Get(current)
+            : CreateEntry(traceId, spanId);
+        last.EnricherId = _id;
+        last.SpanId = spanId;
+        last.TraceId = traceId;
+        last.Entry = entry;
+        return entry;
+    }
+
+    /// <summary>An event without captured ids (built by hand): the fields of the span current now, if any.</summary>
+    private SpanEntry? CurrentSpanEntry()
+        => TraceFieldSet.CurrentSpan() is { } span ? _spans.Get(span) : null;
+
+    private SpanEntry CreateEntry(string traceId, string spanId)
+    {
+        var entry = new SpanEntry(_names.Length);
+        for (var i = 0; i < _names.Length; i++)
+        {
+            var value = _fieldSet.Fields[i].Kind == TraceFieldKind.TraceId ? traceId : spanId;
+            entry.Fixed[i] = new LogEventProperty(_names[i], new ScalarValue(value));
+        }
+
+        return entry;
     }
 
     private LogEventProperty? GetVariable(Activity? span, SpanEntry? entry, int index)
@@ -151,6 +228,21 @@ internal sealed class TraceContextEnricher : ILogEventEnricher
         public LogEventProperty?[] Fixed { get; }
 
         public PropertyMemo?[] Memos { get; }
+    }
+
+    /// <summary>
+    /// A thread's last span entry with the id strings it was built for. Holds strings and properties, not the span
+    /// (the Activity is never kept alive by it); mutated only by its own thread.
+    /// </summary>
+    private sealed class LastSpan
+    {
+        public int EnricherId { get; set; }
+
+        public string? SpanId { get; set; }
+
+        public string? TraceId { get; set; }
+
+        public SpanEntry? Entry { get; set; }
     }
 
     /// <summary>The last value string of a field and the property built for it.</summary>

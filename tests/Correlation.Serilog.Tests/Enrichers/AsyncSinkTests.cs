@@ -67,7 +67,47 @@ public class AsyncSinkTests
         Assert.Equal(Spans.TraceId, sink.Single.Text("trace_id"));
     }
 
-    private sealed class GateSink(ManualResetEventSlim gate, CollectingSink inner) : global::Serilog.Core.ILogEventSink
+    [Fact]
+    public void A_sub_logger_enriching_behind_an_async_sink_writes_the_ids_of_the_span_that_created_the_event()
+    {
+        var sink = new CollectingSink();
+        var release = new ManualResetEventSlim();
+        var logger = new LoggerConfiguration()
+            .WriteTo.Async(a => a.Sink(new GateSink(release, new EnrichingSink(sink))))
+            .CreateLogger();
+
+        string spanId;
+        using (var span = Spans.StartChild())
+        {
+            spanId = span.SpanId.ToHexString();
+            logger.Information("inside");
+        }
+
+        // Enrichment happens on the async worker, after the span ended, where a different span is current.
+        release.Set();
+        ((IDisposable)logger).Dispose();
+
+        Assert.Equal(spanId, sink.Single.Text("span_id"));
+        Assert.Equal(Spans.TraceId, sink.Single.Text("trace_id"));
+        Assert.NotEqual(spanId, sink.Received[0].WriterSpan?.SpanId.ToHexString());
+    }
+
+    /// <summary>A sub-logger with our enricher, run inside the async sink's worker with a span of its own current.</summary>
+    private sealed class EnrichingSink(CollectingSink inner) : global::Serilog.Core.ILogEventSink
+    {
+        private readonly global::Serilog.Core.Logger _subLogger = new LoggerConfiguration()
+            .Enrich.WithTraceContext()
+            .WriteTo.Sink(inner)
+            .CreateLogger();
+
+        public void Emit(global::Serilog.Events.LogEvent logEvent)
+        {
+            using var writerSpan = Spans.Start("writer");
+            _subLogger.Write(logEvent);
+        }
+    }
+
+    private sealed class GateSink(ManualResetEventSlim gate, global::Serilog.Core.ILogEventSink inner) : global::Serilog.Core.ILogEventSink
     {
         public void Emit(global::Serilog.Events.LogEvent logEvent)
         {

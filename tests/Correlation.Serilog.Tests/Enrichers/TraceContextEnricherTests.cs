@@ -238,6 +238,72 @@ public class TraceContextEnricherTests
     }
 
     [Fact]
+    public void Two_loggers_on_one_thread_alternating_between_spans_each_get_their_own_names_and_the_right_ids()
+    {
+        var (otel, otelSink) = Create();
+        var (custom, customSink) = Create(o =>
+        {
+            o.Names[TraceFields.TraceId] = "traceId";
+            o.Names[TraceFields.SpanId] = "spanId";
+        });
+        using var a = Spans.Start("a");
+        using var b = new Activity("b").SetIdFormat(ActivityIdFormat.W3C).Start();
+        var expected = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            Activity.Current = i % 2 == 0 ? a : b;
+            otel.Information("o");
+            custom.Information("c");
+            expected.Add(Activity.Current.SpanId.ToHexString());
+        }
+
+        Assert.Equal(expected, otelSink.Events.Select(e => e.Text("span_id")));
+        Assert.Equal(expected, customSink.Events.Select(e => e.Text("spanId")));
+        Assert.All(otelSink.Events, e => Assert.Equal(a.TraceId.ToHexString(), e.Text("trace_id")));
+        Assert.All(customSink.Events, e => Assert.Equal(a.TraceId.ToHexString(), e.Text("traceId")));
+        Assert.All(otelSink.Events, e => Assert.False(e.Properties.ContainsKey("spanId")));
+        Assert.All(customSink.Events, e => Assert.False(e.Properties.ContainsKey("span_id")));
+    }
+
+    [Fact]
+    public void An_event_carrying_the_ids_of_another_span_is_enriched_with_those_ids_not_the_current_spans()
+    {
+        var (logger, sink) = Create();
+        using var current = Spans.StartChild();
+        var traceId = ActivityTraceId.CreateRandom();
+        var spanId = ActivitySpanId.CreateRandom();
+        var parser = new global::Serilog.Parsing.MessageTemplateParser();
+        var logEvent = new global::Serilog.Events.LogEvent(
+            DateTimeOffset.Now, global::Serilog.Events.LogEventLevel.Information, null, parser.Parse("replayed"), [], traceId, spanId);
+
+        logger.Write(logEvent);
+        logger.Information("live");
+
+        Assert.Equal(traceId.ToHexString(), sink.Events[0].Text("trace_id"));
+        Assert.Equal(spanId.ToHexString(), sink.Events[0].Text("span_id"));
+        Assert.Equal(Spans.TraceId, sink.Events[1].Text("trace_id"));
+        Assert.Equal(current.SpanId.ToHexString(), sink.Events[1].Text("span_id"));
+    }
+
+    [Fact]
+    public void An_event_built_without_ids_gets_the_current_spans_ids_whatever_the_field_set()
+    {
+        var (ids, idsSink) = Create();
+        var (more, moreSink) = Create(o => o.Fields = TraceFields.TraceId | TraceFields.SpanId | TraceFields.ParentSpanId);
+        using var current = Spans.StartChild();
+        var parser = new global::Serilog.Parsing.MessageTemplateParser();
+        ids.Write(new global::Serilog.Events.LogEvent(
+            DateTimeOffset.Now, global::Serilog.Events.LogEventLevel.Information, null, parser.Parse("built"), []));
+        more.Write(new global::Serilog.Events.LogEvent(
+            DateTimeOffset.Now, global::Serilog.Events.LogEventLevel.Information, null, parser.Parse("built"), []));
+
+        Assert.Equal(current.SpanId.ToHexString(), idsSink.Single.Text("span_id"));
+        Assert.Equal(Spans.TraceId, idsSink.Single.Text("trace_id"));
+        Assert.Equal(current.SpanId.ToHexString(), moreSink.Single.Text("span_id"));
+        Assert.Equal(Spans.ParentId, moreSink.Single.Text("parent_span_id"));
+    }
+
+    [Fact]
     public void Hierarchical_activities_carry_no_trace_id_and_are_treated_as_no_span()
     {
         var (logger, sink) = Create();
