@@ -10,7 +10,7 @@ namespace Correlation.Benchmarks;
 /// </summary>
 internal static class InterleavedRunner
 {
-    public static void Run(string title, (string Name, Action Call)[] rows, int rounds = 41, int callsPerBatch = 20_000)
+    public static void Run(string title, (string Name, Action Call)[] rows, int rounds = 201, int callsPerBatch = 5_000)
     {
         var times = new double[rows.Length][];
         var bytes = new double[rows.Length];
