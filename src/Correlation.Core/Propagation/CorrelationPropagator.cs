@@ -204,7 +204,7 @@ public sealed class CorrelationPropagator
         {
             var activityContext = context.ActivityContext;
             var baggage = context.Baggage;
-            if (_traceContext && TryExtractActivityContext(carrier, getter, out var extracted, out _))
+            if (_traceContext && TryExtractActivityContext(carrier, getter, out var extracted, out _, wantTraceParent: false))
             {
                 activityContext = extracted;
             }
@@ -246,8 +246,12 @@ public sealed class CorrelationPropagator
         }
     }
 
-    /// <summary>Reads traceparent and tracestate; the getter's exceptions propagate to the caller, which guards them.</summary>
-    internal static bool TryExtractActivityContext<TCarrier>(TCarrier carrier, CarrierGetter<TCarrier> getter, out ActivityContext context, out string? canonicalTraceParent)
+    /// <summary>
+    /// Reads traceparent and tracestate, and (when <paramref name="wantTraceParent"/>) the traceparent's canonical form;
+    /// the getter's exceptions propagate to the caller, which guards them.
+    /// </summary>
+    internal static bool TryExtractActivityContext<TCarrier>(
+        TCarrier carrier, CarrierGetter<TCarrier> getter, out ActivityContext context, out string? canonicalTraceParent, bool wantTraceParent = true)
     {
         context = default;
         canonicalTraceParent = null;
@@ -260,7 +264,7 @@ public sealed class CorrelationPropagator
 
         var traceState = TraceContextFormat.NormalizeTraceState(getter(carrier, TraceContextFormat.TraceStateHeader));
         context = new ActivityContext(traceId, spanId, flags, traceState, isRemote: true);
-        canonicalTraceParent = TraceContextFormat.Canonical(traceParent, traceId, spanId, flags);
+        canonicalTraceParent = wantTraceParent ? TraceContextFormat.Canonical(traceParent, traceId, spanId, flags) : null;
         return true;
     }
 }
