@@ -156,7 +156,7 @@ public sealed class TraceFieldSet
         string? value;
         try
         {
-            value = Read(span, field);
+            value = Read(span, field, index);
         }
         catch (Exception ex)
         {
@@ -171,7 +171,7 @@ public sealed class TraceFieldSet
     private static void ThrowIndexOutOfRange(int index, int count)
         => throw new ArgumentOutOfRangeException(nameof(index), index, $"The index must be between 0 and {count - 1}, the fields of this set.");
 
-    private string? Read(Activity? span, TraceField field)
+    private string? Read(Activity? span, TraceField field, int index)
     {
         switch (field.Kind)
         {
@@ -195,13 +195,13 @@ public sealed class TraceFieldSet
             case TraceFieldKind.Baggage:
                 return TraceBaggage.GetItem(span ?? Activity.Current, field.Key!);
             case TraceFieldKind.Resource:
-                return GetResourceValue(field.Key!);
+                return GetResourceValue(index);
             default:
                 return null;
         }
     }
 
-    private string? GetResourceValue(string key)
+    private string? GetResourceValue(int index)
     {
         var resource = _resource ?? ActiveResource.Current;
         var cached = _resourceValues;
@@ -211,7 +211,7 @@ public sealed class TraceFieldSet
             _resourceValues = cached;
         }
 
-        return cached.Get(key);
+        return cached.Get(index);
     }
 
     private static readonly (TraceFields Flag, TraceFieldKind Kind)[] SpanFieldOrder =
@@ -278,24 +278,26 @@ public sealed class TraceFieldSet
     }
 
     /// <summary>The text of the configured resource attributes, computed once per resource instance.</summary>
+    /// <summary>The resource fields' texts for one resource, by field index (no per-event keyed lookup).</summary>
     private sealed class ResourceValues
     {
-        private readonly Dictionary<string, string?> _values = new(StringComparer.Ordinal);
+        private readonly string?[] _values;
 
         public ResourceValues(Resource source, TraceField[] fields)
         {
             Source = source;
-            foreach (var field in fields)
+            _values = new string?[fields.Length];
+            for (var i = 0; i < fields.Length; i++)
             {
-                if (field.Kind == TraceFieldKind.Resource)
+                if (fields[i].Kind == TraceFieldKind.Resource)
                 {
-                    _values[field.Key!] = source.GetString(field.Key!);
+                    _values[i] = source.GetString(fields[i].Key!);
                 }
             }
         }
 
         public Resource Source { get; }
 
-        public string? Get(string key) => _values.TryGetValue(key, out var value) ? value : null;
+        public string? Get(int index) => _values[index];
     }
 }
