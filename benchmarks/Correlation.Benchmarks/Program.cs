@@ -5,7 +5,8 @@ using Correlation.Benchmarks.Trace;
 
 // Runs every benchmark class in this assembly; pass BenchmarkDotNet arguments, e.g. --filter '*Reader*' --job short.
 // Two interleaved comparisons (candidates timed in alternating rounds in one process, robust on a shared machine)
-// run instead when named: --paired-spans (see PairedSpanOverhead), --interleaved-propagation, --interleaved-mel.
+// run instead when named: --paired-spans (see PairedSpanOverhead), --interleaved-propagation, --interleaved-mel
+// [--shared-provider] (see InterleavedMelComparison).
 switch (args)
 {
     case ["--paired-spans"]:
@@ -15,7 +16,10 @@ switch (args)
         InterleavedPropagationComparison.Run();
         return;
     case ["--interleaved-mel"]:
-        InterleavedMelComparison.Run();
+        InterleavedMelComparison.Run(sharedProvider: false);
+        return;
+    case ["--interleaved-mel", "--shared-provider"]:
+        InterleavedMelComparison.Run(sharedProvider: true);
         return;
 }
 

@@ -49,7 +49,8 @@ internal sealed class CorrelatedLogState<TState> : IReadOnlyList<KeyValuePair<st
         get
         {
             var shape = Resolved();
-            return shape.CountWithoutCaptured + shape.CountCaptured(_values);
+            var count = shape.CountWithoutCaptured;
+            return _values is null || shape.CapturedKept == 0 ? count : count + shape.CountCaptured(_values);
         }
     }
 
@@ -61,7 +62,7 @@ internal sealed class CorrelatedLogState<TState> : IReadOnlyList<KeyValuePair<st
             var shape = Resolved();
             if ((uint)index < (uint)shape.Head)
             {
-                return InnerList<TState>.Item(ref _state, index);
+                return shape.Inner.Item(ref _state, index);
             }
 
             var own = index - shape.Head;
@@ -82,7 +83,7 @@ internal sealed class CorrelatedLogState<TState> : IReadOnlyList<KeyValuePair<st
 
             if (shape.HasFormat && own == shape.CountCaptured(_values))
             {
-                return InnerList<TState>.Item(ref _state, shape.Head);
+                return shape.Inner.Item(ref _state, shape.Head);
             }
 
             throw new ArgumentOutOfRangeException(nameof(index));

@@ -32,6 +32,7 @@ internal sealed class LogStateShape<TState>
         Settings = settings;
         Formatter = formatter;
         Layout = layout;
+        Inner = InnerList<TState>.Instance;
         FromSpanKept = [];
         _byTemplate = new(TemplateKeyComparer.Instance);
         _byResolution = new();
@@ -42,6 +43,7 @@ internal sealed class LogStateShape<TState>
         Settings = unresolved.Settings;
         Formatter = unresolved.Formatter;
         Layout = unresolved.Layout;
+        Inner = unresolved.Inner;
         IsResolved = true;
         Head = head;
         HasFormat = hasFormat;
@@ -75,6 +77,9 @@ internal sealed class LogStateShape<TState>
     public Func<TState, Exception?, string> Formatter { get; }
 
     public FieldLayout Layout { get; }
+
+    /// <summary>Reads the caller's state's entries.</summary>
+    public InnerList<TState> Inner { get; }
 
     /// <summary>Whether the template part below is known (a provider has read a record of this shape).</summary>
     public bool IsResolved { get; }
@@ -130,13 +135,13 @@ internal sealed class LogStateShape<TState>
     /// <summary>The resolved shape for a record's state (called on an unresolved shape, once per record at most).</summary>
     public LogStateShape<TState> Resolve(ref TState state)
     {
-        var innerCount = state is IReadOnlyList<KeyValuePair<string, object?>> ? InnerList<TState>.Count(ref state) : 0;
+        var innerCount = state is IReadOnlyList<KeyValuePair<string, object?>> ? Inner.Count(ref state) : 0;
         if (innerCount <= 0)
         {
             return ForResolution(0, false, ulong.MaxValue);
         }
 
-        var last = InnerList<TState>.Item(ref state, innerCount - 1);
+        var last = Inner.Item(ref state, innerCount - 1);
         var hasFormat = string.Equals(last.Key, OriginalFormatKey, StringComparison.Ordinal);
         var head = hasFormat ? innerCount - 1 : innerCount;
         if (!hasFormat || last.Value is not string template || head == 0)
@@ -186,7 +191,7 @@ internal sealed class LogStateShape<TState>
         var kept = ulong.MaxValue;
         for (var i = 0; i < count; i++)
         {
-            var key = InnerList<TState>.Item(ref state, i).Key;
+            var key = Inner.Item(ref state, i).Key;
             for (var field = 0; field < names.Length; field++)
             {
                 if (string.Equals(names[field], key, StringComparison.Ordinal))
