@@ -74,14 +74,31 @@ internal sealed class CorrelatedLogState<TState> : IReadOnlyList<KeyValuePair<st
             }
 
             own -= fromSpan.Length;
-            var slot = shape.FindCaptured(_values, own);
-            if (slot >= 0)
+            var values = _values;
+            if (values is not null && shape.CapturedKept != 0)
             {
-                var value = _values as string ?? ((string?[])_values!)[slot];
-                return new KeyValuePair<string, object?>(shape.Settings.Names[shape.Layout.Captured[slot]], value);
+                if (values is string single)
+                {
+                    if (own == 0)
+                    {
+                        return new KeyValuePair<string, object?>(shape.CapturedNames[0], single);
+                    }
+
+                    own--;
+                }
+                else
+                {
+                    var slot = shape.FindCaptured(values, own);
+                    if (slot >= 0)
+                    {
+                        return new KeyValuePair<string, object?>(shape.CapturedNames[slot], ((string?[])values)[slot]);
+                    }
+
+                    own -= shape.CountCaptured(values);
+                }
             }
 
-            if (shape.HasFormat && own == shape.CountCaptured(_values))
+            if (own == 0 && shape.HasFormat)
             {
                 return shape.Inner.Item(ref _state, shape.Head);
             }

@@ -34,6 +34,7 @@ internal sealed class LogStateShape<TState>
         Layout = layout;
         Inner = InnerList<TState>.Instance;
         FromSpanKept = [];
+        CapturedNames = [];
         _byTemplate = new(TemplateKeyComparer.Instance);
         _byResolution = new();
     }
@@ -60,8 +61,10 @@ internal sealed class LogStateShape<TState>
 
         FromSpanKept = fromSpanKept.ToArray();
         var captured = Layout.Captured;
+        CapturedNames = new string[captured.Length];
         for (var slot = 0; slot < captured.Length; slot++)
         {
+            CapturedNames[slot] = Settings.Names[captured[slot]];
             if ((kept & (1UL << captured[slot])) != 0)
             {
                 CapturedKept |= 1UL << slot;
@@ -92,6 +95,9 @@ internal sealed class LogStateShape<TState>
 
     /// <summary>The span fields written, in order (those whose names the caller's state does not already have).</summary>
     public int[] FromSpanKept { get; }
+
+    /// <summary>The names of the captured value slots.</summary>
+    public string[] CapturedNames { get; }
 
     /// <summary>Bit per captured value slot: written when it has a value.</summary>
     public ulong CapturedKept { get; }
