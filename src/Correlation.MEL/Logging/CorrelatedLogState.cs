@@ -24,6 +24,9 @@ internal sealed class CorrelatedLogState<TState> : IReadOnlyList<KeyValuePair<st
     public static readonly Func<CorrelatedLogState<TState>, Exception?, string> Format =
         static (state, exception) => state._shape.Formatter(state._state, exception);
 
+    /// <summary><see cref="Format"/>, read from the record's shape (a field, not a static of shared generic code).</summary>
+    internal Func<CorrelatedLogState<TState>, Exception?, string> Formatter => _shape.RecordFormatter;
+
     // Not readonly: passed by reference to the non-boxing accessor.
     private TState _state;
 

@@ -24,6 +24,9 @@ internal sealed class LogStateShape<TState>
     private static LogStateShape<TState>? s_lastWithSpan;
     private static LogStateShape<TState>? s_lastWithoutSpan;
 
+    // The state type the template cache is keyed by: TState itself for a struct (known here, so not looked up per record
+    // through the shared generic code's dictionary), the runtime type for a reference type.
+    private readonly Type? _structStateType;
     private readonly ConcurrentDictionary<TemplateKey, LogStateShape<TState>>? _byTemplate;
     private readonly ConcurrentDictionary<(int Head, bool HasFormat, ulong Kept), LogStateShape<TState>>? _byResolution;
 
@@ -33,6 +36,8 @@ internal sealed class LogStateShape<TState>
         Formatter = formatter;
         Layout = layout;
         Inner = InnerList<TState>.Instance;
+        RecordFormatter = CorrelatedLogState<TState>.Format;
+        _structStateType = typeof(TState).IsValueType ? typeof(TState) : null;
         FromSpanKept = [];
         CapturedNames = [];
         _byTemplate = new(TemplateKeyComparer.Instance);
@@ -45,6 +50,7 @@ internal sealed class LogStateShape<TState>
         Formatter = unresolved.Formatter;
         Layout = unresolved.Layout;
         Inner = unresolved.Inner;
+        RecordFormatter = unresolved.RecordFormatter;
         IsResolved = true;
         Head = head;
         HasFormat = hasFormat;
@@ -80,6 +86,9 @@ internal sealed class LogStateShape<TState>
     public Func<TState, Exception?, string> Formatter { get; }
 
     public FieldLayout Layout { get; }
+
+    /// <summary>The formatter records of this shape are logged with (<see cref="CorrelatedLogState{TState}.Format"/>).</summary>
+    public Func<CorrelatedLogState<TState>, Exception?, string> RecordFormatter { get; }
 
     /// <summary>Reads the caller's state's entries.</summary>
     public InnerList<TState> Inner { get; }
@@ -157,7 +166,7 @@ internal sealed class LogStateShape<TState>
 
         // Reading a key from MEL's states also boxes its value, so the keys of a template's state are read once per
         // (state type, template string) and the answer is cached.
-        var stateType = typeof(TState).IsValueType ? typeof(TState) : state!.GetType();
+        var stateType = _structStateType ?? state!.GetType();
         if (LastTemplateShape.Get(this, stateType, template) is LogStateShape<TState> recent && recent.Head == head)
         {
             return recent;
