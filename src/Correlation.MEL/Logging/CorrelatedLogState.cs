@@ -51,9 +51,16 @@ internal sealed class CorrelatedLogState<TState> : IReadOnlyList<KeyValuePair<st
     {
         get
         {
+            // Providers call it once per entry read (for (i = 0; i < list.Count; i++)): the common cases stay inline.
             var shape = Resolved();
             var count = shape.CountWithoutCaptured;
-            return _values is null || shape.CapturedKept == 0 ? count : count + shape.CountCaptured(_values);
+            var values = _values;
+            if (values is null || shape.CapturedKept == 0)
+            {
+                return count;
+            }
+
+            return values is string ? count + 1 : count + shape.CountCaptured(values);
         }
     }
 
