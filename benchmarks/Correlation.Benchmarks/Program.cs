@@ -7,8 +7,8 @@ using Correlation.Benchmarks.Trace;
 
 // Runs every benchmark class in this assembly; pass BenchmarkDotNet arguments, e.g. --filter '*Reader*' --job short.
 // Interleaved comparisons (candidates timed in alternating rounds in one process, robust on a shared machine) run
-// instead when named: --paired-spans (see PairedSpanOverhead), --interleaved-propagation, --interleaved-mel,
-// --interleaved-serilog, --interleaved-nlog.
+// instead when named: --paired-spans (see PairedSpanOverhead), --interleaved-propagation, --interleaved-mel
+// [--shared-provider] (see InterleavedMelComparison), --interleaved-serilog, --interleaved-nlog.
 switch (args)
 {
     case ["--paired-spans"]:
@@ -18,7 +18,10 @@ switch (args)
         InterleavedPropagationComparison.Run();
         return;
     case ["--interleaved-mel"]:
-        InterleavedMelComparison.Run();
+        InterleavedMelComparison.Run(sharedProvider: false);
+        return;
+    case ["--interleaved-mel", "--shared-provider"]:
+        InterleavedMelComparison.Run(sharedProvider: true);
         return;
     case ["--interleaved-serilog"]:
         SerilogEnricherBenchmarks.RunInterleaved();

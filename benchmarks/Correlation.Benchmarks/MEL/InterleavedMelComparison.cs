@@ -5,59 +5,70 @@ namespace Correlation.Benchmarks.MEL;
 
 /// <summary>
 /// The five rows of <see cref="MelCorrelationBenchmarks"/> timed in alternating rounds in one process (rotating order),
-/// so that a shared machine's load hits every row alike; reports per-row min and median and the per-round paired ratios
-/// the issue's targets are about. Run with <c>--interleaved-mel</c>.
+/// so that a shared machine's load hits every row alike, for each <see cref="MelSpanScenario"/>; reports per-row min and
+/// median, bytes allocated per call, and the per-round paired ratios the issue's targets are about. Run with
+/// <c>--interleaved-mel</c>; add <c>--shared-provider</c> to give every row the same copy of the provider's code (see
+/// <see cref="StateAndScopeReadingProvider{TRow}"/>).
 /// </summary>
 internal static class InterleavedMelComparison
 {
     private const int Rounds = 41;
     private const int CallsPerBatch = 20_000;
 
-    public static void Run()
+    public static void Run(bool sharedProvider)
     {
-        var bench = new MelCorrelationBenchmarks();
-        bench.Setup();
-        try
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine($"Interleaved MEL comparison: {Rounds} rounds x {CallsPerBatch} calls per row, rotating order, provider code {(sharedProvider ? "shared by all rows" : "one copy per row")}");
+        foreach (var scenario in Enum.GetValues<MelSpanScenario>())
         {
-            (string Name, Action Call)[] rows =
-            [
-                ("no correlation", bench.Baseline),
-                ("ATO TraceId|SpanId|ParentId", bench.ActivityTracking),
-                ("ATO + Baggage|Tags", bench.ActivityTrackingBaggageTags),
-                ("ours, 2 fields", bench.Ours),
-                ("ours, 2 fields + 1 baggage key", bench.OursBaggage),
-            ];
-            var times = new double[rows.Length][];
-            for (var i = 0; i < rows.Length; i++)
+            var bench = new MelCorrelationBenchmarks { Scenario = scenario };
+            bench.Setup(sharedProvider);
+            try
             {
-                times[i] = new double[Rounds];
-                Batch(rows[i].Call);
-            }
-
-            for (var round = 0; round < Rounds; round++)
-            {
-                for (var k = 0; k < rows.Length; k++)
+                (string Name, Action Call)[] rows =
+                [
+                    ("no correlation", bench.Baseline),
+                    ("ATO TraceId|SpanId|ParentId", bench.ActivityTracking),
+                    ("ATO + Baggage|Tags", bench.ActivityTrackingBaggageTags),
+                    ("ours, 2 fields", bench.Ours),
+                    ("ours, 2 fields + 1 baggage key", bench.OursBaggage),
+                ];
+                var times = new double[rows.Length][];
+                var bytes = new double[rows.Length];
+                for (var i = 0; i < rows.Length; i++)
                 {
-                    var i = (k + round) % rows.Length;
-                    times[i][round] = Batch(rows[i].Call);
+                    times[i] = new double[Rounds];
+                    Batch(rows[i].Call);
+                    var before = GC.GetAllocatedBytesForCurrentThread();
+                    Batch(rows[i].Call);
+                    bytes[i] = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)CallsPerBatch;
                 }
-            }
 
-            var inv = CultureInfo.InvariantCulture;
-            Console.WriteLine($"Interleaved MEL comparison: {Rounds} rounds x {CallsPerBatch} calls per row, rotating order");
-            Console.WriteLine("| Row | Min ns/op | Median ns/op | Median ratio to baseline |");
-            Console.WriteLine("|---|---:|---:|---:|");
-            for (var i = 0; i < rows.Length; i++)
+                for (var round = 0; round < Rounds; round++)
+                {
+                    for (var k = 0; k < rows.Length; k++)
+                    {
+                        var i = (k + round) % rows.Length;
+                        times[i][round] = Batch(rows[i].Call);
+                    }
+                }
+
+                Console.WriteLine();
+                Console.WriteLine($"Scenario {scenario}");
+                Console.WriteLine("| Row | Min ns/op | Median ns/op | Median ratio to baseline | B/op |");
+                Console.WriteLine("|---|---:|---:|---:|---:|");
+                for (var i = 0; i < rows.Length; i++)
+                {
+                    Console.WriteLine(string.Format(inv, "| {0} | {1:F1} | {2:F1} | {3:F2} | {4:F0} |", rows[i].Name, times[i].Min(), Median(times[i]), PairedMedian(times[i], times[0]), bytes[i]));
+                }
+
+                Console.WriteLine(string.Format(inv, "{0}: ours / ATO (paired median): {1:F2}", scenario, PairedMedian(times[3], times[1])));
+                Console.WriteLine(string.Format(inv, "{0}: ours+baggage / ATO+Baggage|Tags (paired median): {1:F2}", scenario, PairedMedian(times[4], times[2])));
+            }
+            finally
             {
-                Console.WriteLine(string.Format(inv, "| {0} | {1:F1} | {2:F1} | {3:F2} |", rows[i].Name, times[i].Min(), Median(times[i]), PairedMedian(times[i], times[0])));
+                bench.Cleanup();
             }
-
-            Console.WriteLine(string.Format(inv, "ours / ATO (paired median): {0:F2}", PairedMedian(times[3], times[1])));
-            Console.WriteLine(string.Format(inv, "ours+baggage / ATO+Baggage|Tags (paired median): {0:F2}", PairedMedian(times[4], times[2])));
-        }
-        finally
-        {
-            bench.Cleanup();
         }
     }
 

@@ -6,7 +6,15 @@ namespace Correlation.Benchmarks.MEL;
 /// A provider that does what structured providers do with a record, without I/O: formats the message, reads every
 /// property of the state and every property of every scope (so ActivityTrackingOptions' scope is paid for in full).
 /// </summary>
-internal sealed class StateAndScopeReadingProvider : ILoggerProvider, ISupportExternalScope
+/// <typeparam name="TRow">
+/// A marker that gives each benchmark row its own copy of this provider's code (a generic instantiation over a struct
+/// is compiled separately). With one copy shared by every row of an interleaved run, dynamic PGO specializes the
+/// provider's <c>Count</c>/indexer call sites for whichever row's state type was running when the code tiered up, and
+/// every other row pays interface dispatch: the "fast or slow mode" of earlier runs. An application runs one
+/// configuration, so each row gets its own profile; <see cref="ProviderRows.Shared"/> reproduces the shared case.
+/// </typeparam>
+internal sealed class StateAndScopeReadingProvider<TRow> : ILoggerProvider, ISupportExternalScope
+    where TRow : struct
 {
     private IExternalScopeProvider? _scopes;
 
@@ -42,7 +50,7 @@ internal sealed class StateAndScopeReadingProvider : ILoggerProvider, ISupportEx
         return total;
     }
 
-    private sealed class Logger(StateAndScopeReadingProvider owner) : ILogger
+    private sealed class Logger(StateAndScopeReadingProvider<TRow> owner) : ILogger
     {
         // Reused (the benchmark is single-threaded) so the provider itself allocates nothing per call.
         private readonly Counter _counter = new();

@@ -1,6 +1,6 @@
 using System.Collections;
 using System.Diagnostics;
-using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Correlation.Logging;
 
@@ -13,44 +13,37 @@ namespace Correlation.Logging;
 /// generator's states are structs).</typeparam>
 /// <remarks>
 /// One instance per record, never reused: providers that buffer (OpenTelemetry's batch processor, NLog's async
-/// targets) may read it after the call returns, so it holds everything it needs. Ids are read from the span captured at
-/// the call (fixed for its life); values that can change while a span runs (baggage, flags, tracestate, resource) are
-/// copied at the call (SPEC 24).
+/// targets) may read it after the call returns, so it holds everything it needs. It holds only what is the record's
+/// own: the caller's state, the span (its ids are fixed for its life and are read from it when asked), and the values
+/// that can change while a span runs (baggage, parent id, flags, tracestate, resource), copied at the call (SPEC 24).
+/// Everything shared by the records of one factory and formatter is in the <see cref="LogStateShape{TState}"/>.
 /// </remarks>
 internal sealed class CorrelatedLogState<TState> : IReadOnlyList<KeyValuePair<string, object?>>
 {
-    private const string OriginalFormatKey = "{OriginalFormat}";
-
     /// <summary>Formats the caller's message from the caller's state: the formatter every record is logged with.</summary>
     public static readonly Func<CorrelatedLogState<TState>, Exception?, string> Format =
-        static (state, exception) => state._formatter(state._state, exception);
+        static (state, exception) => state._shape.Formatter(state._state, exception);
 
-    private readonly Func<TState, Exception?, string> _formatter;
+    /// <summary><see cref="Format"/>, read from the record's shape (a field, not a static of shared generic code).</summary>
+    internal Func<CorrelatedLogState<TState>, Exception?, string> Formatter => _shape.RecordFormatter;
 
     // Not readonly: passed by reference to the non-boxing accessor.
     private TState _state;
-    private readonly CorrelationLoggerSettings _settings;
+
+    // The unresolved shape until a provider first reads the record, then its template's resolved shape.
+    private LogStateShape<TState> _shape;
     private readonly Activity? _span;
-    // The values copied at the call: the string itself when only one field can change during a span (the common case,
-    // one baggage key: no array per record), else a string?[] indexed by slot.
-    private readonly object? _volatileValues;
 
-    // -1: the caller's state is not a list of entries (only the correlation fields are exposed).
-    private readonly int _innerCount;
-    private ulong _present;
-    private int _head;
-    private int _ownCount;
-    private volatile bool _resolved;
+    // The copied values: the string itself when the layout copies one field (the common case, one baggage key: no
+    // array per record), else a string?[] by slot, or null when none has a value.
+    private readonly object? _values;
 
-    private CorrelatedLogState(TState state, int innerCount, Func<TState, Exception?, string> formatter, CorrelationLoggerSettings settings, Activity? span, ulong present, object? volatileValues)
+    private CorrelatedLogState(TState state, LogStateShape<TState> shape, Activity? span, object? values)
     {
         _state = state;
-        _innerCount = innerCount;
-        _formatter = formatter;
-        _settings = settings;
+        _shape = shape;
         _span = span;
-        _present = present;
-        _volatileValues = volatileValues;
+        _values = values;
     }
 
     /// <inheritdoc/>
@@ -58,8 +51,16 @@ internal sealed class CorrelatedLogState<TState> : IReadOnlyList<KeyValuePair<st
     {
         get
         {
-            EnsureResolved();
-            return _head + _ownCount + (_innerCount > _head ? 1 : 0);
+            // Providers call it once per entry read (for (i = 0; i < list.Count; i++)): the common cases stay inline.
+            var shape = Resolved();
+            var count = shape.CountWithoutCaptured;
+            var values = _values;
+            if (values is null || shape.CapturedKept == 0)
+            {
+                return count;
+            }
+
+            return values is string ? count + 1 : count + shape.CountCaptured(values);
         }
     }
 
@@ -68,31 +69,48 @@ internal sealed class CorrelatedLogState<TState> : IReadOnlyList<KeyValuePair<st
     {
         get
         {
-            EnsureResolved();
-            if ((uint)index < (uint)_head)
+            var shape = Resolved();
+            if ((uint)index < (uint)shape.Head)
             {
-                return InnerList<TState>.Item(ref _state, index);
+                return shape.Inner.Item(ref _state, index);
             }
 
-            var own = index - _head;
-            if ((uint)own < (uint)_ownCount)
+            var own = index - shape.Head;
+            var fromSpan = shape.FromSpanKept;
+            if ((uint)own < (uint)fromSpan.Length)
             {
-                var mask = _present;
-                for (var skip = own; skip > 0; skip--)
+                var field = fromSpan[own];
+                return new KeyValuePair<string, object?>(shape.Settings.Names[field], shape.Settings.FieldSet.GetValue(_span, field));
+            }
+
+            own -= fromSpan.Length;
+            var values = _values;
+            if (values is not null && shape.CapturedKept != 0)
+            {
+                if (values is string single)
                 {
-                    mask &= mask - 1;
-                }
+                    if (own == 0)
+                    {
+                        return new KeyValuePair<string, object?>(shape.CapturedNames[0], single);
+                    }
 
-                var field = BitOperations.TrailingZeroCount(mask);
-                var slot = _settings.VolatileIndexes[field];
-                var value = slot < 0 ? _settings.FieldSet.GetValue(_span, field)
-                    : _volatileValues is string?[] values ? values[slot] : (string?)_volatileValues;
-                return new KeyValuePair<string, object?>(_settings.Names[field], value);
+                    own--;
+                }
+                else
+                {
+                    var slot = shape.FindCaptured(values, own);
+                    if (slot >= 0)
+                    {
+                        return new KeyValuePair<string, object?>(shape.CapturedNames[slot], ((string?[])values)[slot]);
+                    }
+
+                    own -= shape.CountCaptured(values);
+                }
             }
 
-            if (own == _ownCount && _innerCount > _head)
+            if (own == 0 && shape.HasFormat)
             {
-                return InnerList<TState>.Item(ref _state, _head);
+                return shape.Inner.Item(ref _state, shape.Head);
             }
 
             throw new ArgumentOutOfRangeException(nameof(index));
@@ -105,52 +123,26 @@ internal sealed class CorrelatedLogState<TState> : IReadOnlyList<KeyValuePair<st
     /// </summary>
     internal static CorrelatedLogState<TState>? Create(TState state, Func<TState, Exception?, string> formatter, Activity? span, CorrelationLoggerSettings settings)
     {
-        // Type tests without a bound variable: the JIT does not box a struct state for them.
-        int innerCount;
-        if (state is IReadOnlyList<KeyValuePair<string, object?>>)
-        {
-            innerCount = InnerList<TState>.Count(ref state);
-        }
-        else if (state is IEnumerable<KeyValuePair<string, object?>>)
+        // Type tests without a bound variable: the JIT does not box a struct state for them (and folds them).
+        if (state is not IReadOnlyList<KeyValuePair<string, object?>> && state is IEnumerable<KeyValuePair<string, object?>>)
         {
             return null;
         }
-        else
+
+        var shape = LogStateShape<TState>.For(settings, formatter, span is not null);
+        var layout = shape.Layout;
+        var captured = layout.Captured;
+        object? values = null;
+        if (captured.Length == 1)
         {
-            innerCount = -1;
+            values = settings.FieldSet.GetValue(span, captured[0]);
+        }
+        else if (captured.Length > 1)
+        {
+            values = Capture(settings, span, captured);
         }
 
-        var set = settings.FieldSet;
-        var indexes = settings.VolatileIndexes;
-        object? volatileValues = null;
-        var single = settings.VolatileCount == 1;
-        var present = span is null ? 0UL : settings.PresentWithSpan;
-        var checkedFields = span is null ? settings.AllFields : settings.CheckedFields;
-        for (var c = 0; c < checkedFields.Length; c++)
-        {
-            var i = checkedFields[c];
-            var value = set.GetValue(span, i);
-            if (value is null)
-            {
-                continue;
-            }
-
-            present |= 1UL << i;
-            var slot = indexes[i];
-            if (slot >= 0)
-            {
-                if (single)
-                {
-                    volatileValues = value;
-                }
-                else
-                {
-                    ((string?[])(volatileValues ??= new string?[settings.VolatileCount]))[slot] = value;
-                }
-            }
-        }
-
-        return present == 0 ? null : new CorrelatedLogState<TState>(state, innerCount, formatter, settings, span, present, volatileValues);
+        return values is null && layout.FromSpan.Length == 0 ? null : new CorrelatedLogState<TState>(state, shape, span, values);
     }
 
     /// <summary>The caller's state's text (for providers that write the state itself rather than the message).</summary>
@@ -162,70 +154,38 @@ internal sealed class CorrelatedLogState<TState> : IReadOnlyList<KeyValuePair<st
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    // Decided when a provider first reads the record, not per call, so a record no provider reads costs nothing here:
-    // a key the caller's state already has (e.g. a template hole named trace_id) keeps the caller's value and ours is
-    // left out, so no record carries a key twice.
-    private void EnsureResolved()
+    private static string?[]? Capture(CorrelationLoggerSettings settings, Activity? span, int[] captured)
     {
-        if (_resolved)
+        string?[]? values = null;
+        for (var slot = 0; slot < captured.Length; slot++)
         {
-            return;
-        }
-
-        var present = _present;
-        var head = 0;
-        if (_innerCount > 0)
-        {
-            head = _innerCount;
-            var last = InnerList<TState>.Item(ref _state, _innerCount - 1);
-            if (string.Equals(last.Key, OriginalFormatKey, StringComparison.Ordinal))
+            var value = settings.FieldSet.GetValue(span, captured[slot]);
+            if (value is not null)
             {
-                head--;
-            }
-
-            // Reading a key from MEL's states also boxes its value, so the keys of a template's state are read once per
-            // (state type, template string) and the answer is cached.
-            if (last.Value is string template && head < _innerCount)
-            {
-                var stateType = typeof(TState).IsValueType ? typeof(TState) : _state!.GetType();
-                if (!_settings.TryGetKept(stateType, template, out var kept))
-                {
-                    kept = FindKept(head);
-                    _settings.StoreKept(stateType, template, kept);
-                }
-
-                present &= kept;
-            }
-            else
-            {
-                present &= FindKept(head);
+                (values ??= new string?[captured.Length])[slot] = value;
             }
         }
 
-        _present = present;
-        _head = head;
-        _ownCount = BitOperations.PopCount(present);
-        _resolved = true;
+        return values;
     }
 
-    /// <summary>The mask of fields whose names are not among the first <paramref name="count"/> keys of the caller's state.</summary>
-    private ulong FindKept(int count)
+    // The template part is found when a provider first reads the record, not per call, so a record no provider reads
+    // costs nothing here: a key the caller's state already has (e.g. a template hole named trace_id) keeps the caller's
+    // value and ours is left out, so no record carries a key twice.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private LogStateShape<TState> Resolved()
     {
-        var names = _settings.Names;
-        var kept = ulong.MaxValue;
-        for (var i = 0; i < count; i++)
-        {
-            var key = InnerList<TState>.Item(ref _state, i).Key;
-            for (var field = 0; field < names.Length; field++)
-            {
-                if (string.Equals(names[field], key, StringComparison.Ordinal))
-                {
-                    kept &= ~(1UL << field);
-                }
-            }
-        }
+        var shape = _shape;
+        return shape.IsResolved ? shape : Resolve(shape);
+    }
 
-        return kept;
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private LogStateShape<TState> Resolve(LogStateShape<TState> unresolved)
+    {
+        // Two readers may both resolve: they store the same shape.
+        var shape = unresolved.Resolve(ref _state);
+        _shape = shape;
+        return shape;
     }
 
     private sealed class Enumerator : IEnumerator<KeyValuePair<string, object?>>

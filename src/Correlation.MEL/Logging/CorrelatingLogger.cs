@@ -67,7 +67,7 @@ internal sealed class CorrelatingLogger : ILogger
         }
         else
         {
-            _inner.Log(logLevel, eventId, correlated, exception, CorrelatedLogState<TState>.Format);
+            _inner.Log(logLevel, eventId, correlated, exception, correlated.Formatter);
         }
     }
 }

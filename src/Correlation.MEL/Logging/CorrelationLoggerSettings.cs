@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using Correlation.Context;
 
 namespace Correlation.Logging;
@@ -14,20 +15,10 @@ internal sealed class CorrelationLoggerSettings
     private static readonly Counter<long> s_dropped = s_meter.CreateCounter<long>(
         "correlation.logs.dropped", unit: "{record}", description: "Log records dropped because their trace was not sampled.");
 
-    // Templates are almost always literals, so a reference-keyed cache stays small; dynamic templates stop being
-    // cached once it is full (they are then scanned on every record).
-    private const int MaxCachedTemplates = 4096;
+    // Bounds the shapes table: formatters are static delegates in practice, but one built per call must not grow it.
+    private const int MaxShapes = 1024;
 
-    [ThreadStatic]
-    private static string? t_lastTemplate;
-    [ThreadStatic]
-    private static Type? t_lastStateType;
-    [ThreadStatic]
-    private static CorrelationLoggerSettings? t_lastSettings;
-    [ThreadStatic]
-    private static ulong t_lastKept;
-
-    private readonly ConcurrentDictionary<TemplateKey, ulong> _keptByTemplate = new(TemplateKeyComparer.Instance);
+    private readonly ConcurrentDictionary<ShapeKey, object> _shapes = new();
     private long _dropped;
 
     public CorrelationLoggerSettings(TraceCorrelationLoggerOptions options)
@@ -40,40 +31,24 @@ internal sealed class CorrelationLoggerSettings
         }
 
         Names = new string[fields.Count];
-        VolatileIndexes = new int[fields.Count];
-        var volatileCount = 0;
+        var all = new int[fields.Count];
+        var fromSpan = 0;
         for (var i = 0; i < fields.Count; i++)
         {
             Names[i] = fields[i].Name;
-            if (fields[i].IsFixedPerSpan)
+            all[i] = i;
+
+            // A span's ids are always present and fixed for its life: read when a provider asks, not copied per record.
+            // Only a leading run, so that the record's entries stay in field order (span ids come first).
+            if (fromSpan == i && fields[i].Kind is TraceFieldKind.TraceId or TraceFieldKind.SpanId)
             {
-                VolatileIndexes[i] = -1;
-            }
-            else
-            {
-                VolatileIndexes[i] = volatileCount++;
+                fromSpan++;
             }
         }
 
-        VolatileCount = volatileCount;
-        var presentWithSpan = 0UL;
-        var checkedFields = new List<int>(fields.Count);
-        AllFields = new int[fields.Count];
-        for (var i = 0; i < fields.Count; i++)
-        {
-            AllFields[i] = i;
-            if (fields[i].Kind is TraceFieldKind.TraceId or TraceFieldKind.SpanId && fields[i].IsFixedPerSpan)
-            {
-                presentWithSpan |= 1UL << i;
-            }
-            else
-            {
-                checkedFields.Add(i);
-            }
-        }
-
-        PresentWithSpan = presentWithSpan;
-        CheckedFields = checkedFields.ToArray();
+        FieldMask = fields.Count == 64 ? ulong.MaxValue : (1UL << fields.Count) - 1;
+        WithSpan = new FieldLayout(all[..fromSpan], all[fromSpan..]);
+        WithoutSpan = new FieldLayout([], all);
         DropUnsampledTraces = options.DropUnsampledTraces;
     }
 
@@ -82,22 +57,14 @@ internal sealed class CorrelationLoggerSettings
     /// <summary>The field names, by field index.</summary>
     public string[] Names { get; }
 
-    /// <summary>
-    /// For each field, -1 when its value is fixed for the life of a span (read when a provider asks), else its slot in
-    /// the values a record captures when it is logged (baggage, flags, tracestate and resource can change).
-    /// </summary>
-    public int[] VolatileIndexes { get; }
+    /// <summary>One bit per field.</summary>
+    public ulong FieldMask { get; }
 
-    public int VolatileCount { get; }
+    /// <summary>Where values come from for a record written inside a span.</summary>
+    public FieldLayout WithSpan { get; }
 
-    /// <summary>Fields that always have a value when there is a span (its ids): not read when a record is created.</summary>
-    public ulong PresentWithSpan { get; }
-
-    /// <summary>Every field index (outside a span every field is read: ids may have to be written empty).</summary>
-    public int[] AllFields { get; }
-
-    /// <summary>The other fields, read when a record is created to know whether they have a value.</summary>
-    public int[] CheckedFields { get; }
+    /// <summary>Where values come from for a record written outside any span (every field is copied).</summary>
+    public FieldLayout WithoutSpan { get; }
 
     /// <summary>Whether a record outside any span can still get a field (baggage, resource, or empty values).</summary>
     public bool HasFieldsOutsideSpan => FieldSet.HasValuesOutsideSpan;
@@ -106,47 +73,29 @@ internal sealed class CorrelationLoggerSettings
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>The cached mask of fields a template's state leaves to us (its keys are not field names).</summary>
-    public bool TryGetKept(Type stateType, string template, out ulong kept)
-    {
-        // Last answer on this thread first: a thread usually writes the same template many times in a row.
-        if (ReferenceEquals(t_lastTemplate, template) && ReferenceEquals(t_lastStateType, stateType) && ReferenceEquals(t_lastSettings, this))
-        {
-            kept = t_lastKept;
-            return true;
-        }
+    /// <summary>The <see cref="LogStateShape{TState}"/> of these settings for a formatter and layout, or <see langword="null"/>.</summary>
+    public object? FindShape(Delegate formatter, bool withSpan) => _shapes.TryGetValue(new ShapeKey(formatter, withSpan), out var shape) ? shape : null;
 
-        if (!_keptByTemplate.TryGetValue(new TemplateKey(stateType, template), out kept))
-        {
-            return false;
-        }
-
-        Remember(stateType, template, kept);
-        return true;
-    }
-
-    /// <summary>Caches the mask found for a template's state.</summary>
-    public void StoreKept(Type stateType, string template, ulong kept)
-    {
-        if (_keptByTemplate.Count < MaxCachedTemplates)
-        {
-            _keptByTemplate.TryAdd(new TemplateKey(stateType, template), kept);
-        }
-
-        Remember(stateType, template, kept);
-    }
-
-    private void Remember(Type stateType, string template, ulong kept)
-    {
-        t_lastTemplate = template;
-        t_lastStateType = stateType;
-        t_lastSettings = this;
-        t_lastKept = kept;
-    }
+    /// <summary>Adds a shape unless one is there (returned instead) or the table is full (the shape is returned uncached).</summary>
+    public object AddShape(Delegate formatter, bool withSpan, object shape)
+        => _shapes.Count < MaxShapes ? _shapes.GetOrAdd(new ShapeKey(formatter, withSpan), shape) : shape;
 
     public void CountDropped()
     {
         Interlocked.Increment(ref _dropped);
         s_dropped.Add(1);
+    }
+
+    /// <summary>A formatter (by reference: two delegates of the same method may be of different state types) and a layout.</summary>
+    private readonly struct ShapeKey(Delegate formatter, bool withSpan) : IEquatable<ShapeKey>
+    {
+        private readonly Delegate _formatter = formatter;
+        private readonly bool _withSpan = withSpan;
+
+        public bool Equals(ShapeKey other) => ReferenceEquals(_formatter, other._formatter) && _withSpan == other._withSpan;
+
+        public override bool Equals(object? obj) => obj is ShapeKey other && Equals(other);
+
+        public override int GetHashCode() => HashCode.Combine(RuntimeHelpers.GetHashCode(_formatter), _withSpan);
     }
 }

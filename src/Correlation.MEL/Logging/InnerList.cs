@@ -5,52 +5,52 @@ namespace Correlation.Logging;
 
 /// <summary>
 /// Reads the caller's state as a list of entries without boxing it when it is a struct (the states of
-/// <c>LoggerMessage.Define</c> and of the source generator are): a struct is read through a constrained generic call,
-/// built once per state type. Reference types, or a runtime that cannot build it, use the interface directly.
+/// <c>LoggerMessage.Define</c> and of the source generator are): a struct is read through a constrained generic
+/// implementation, built once per state type. Reference types, or a runtime that cannot build it, use the interface.
+/// Held by each <see cref="LogStateShape{TState}"/>, so a record reads an entry with one virtual call (no static lookup
+/// through the shared generic code's dictionary, no delegate).
 /// </summary>
 /// <typeparam name="TState">The caller's state type; callers check that it is a list of entries.</typeparam>
-internal static class InnerList<TState>
+internal abstract class InnerList<TState>
 {
-    private static readonly CountGetter? s_count;
-    private static readonly ItemGetter? s_item;
+    /// <summary>The reader for <typeparamref name="TState"/>.</summary>
+    public static readonly InnerList<TState> Instance = Create();
 
-#pragma warning disable CA1810 // one guarded reflection step per state type; a static field initializer cannot catch
-    static InnerList()
-#pragma warning restore CA1810
+    public abstract int Count(ref TState state);
+
+    public abstract KeyValuePair<string, object?> Item(ref TState state, int index);
+
+    private static InnerList<TState> Create()
     {
-        if (!typeof(TState).IsValueType || !typeof(IReadOnlyList<KeyValuePair<string, object?>>).IsAssignableFrom(typeof(TState)))
+        if (typeof(TState).IsValueType && typeof(IReadOnlyList<KeyValuePair<string, object?>>).IsAssignableFrom(typeof(TState)))
         {
-            return;
+            try
+            {
+                var type = typeof(StructList<>).MakeGenericType(typeof(TState), typeof(TState));
+                return (InnerList<TState>)Activator.CreateInstance(type)!;
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or ArgumentException or TargetInvocationException)
+            {
+                // E.g. native AOT without this instantiation: fall back to the interface (boxes per read, still correct).
+                CorrelationEventSource.Log.Swallowed("Correlation.MEL", ex);
+            }
         }
 
-        try
-        {
-            var flags = BindingFlags.Static | BindingFlags.NonPublic;
-            s_count = typeof(InnerList<TState>).GetMethod(nameof(CountOf), flags)!.MakeGenericMethod(typeof(TState)).CreateDelegate<CountGetter>();
-            s_item = typeof(InnerList<TState>).GetMethod(nameof(ItemOf), flags)!.MakeGenericMethod(typeof(TState)).CreateDelegate<ItemGetter>();
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or ArgumentException)
-        {
-            // E.g. native AOT without this instantiation: fall back to the interface (boxes per read, still correct).
-            CorrelationEventSource.Log.Swallowed("Correlation.MEL", ex);
-            s_count = null;
-            s_item = null;
-        }
+        return new InterfaceList();
     }
 
-    private delegate int CountGetter(ref TState state);
+    private sealed class InterfaceList : InnerList<TState>
+    {
+        public override int Count(ref TState state) => ((IReadOnlyList<KeyValuePair<string, object?>>)state!).Count;
 
-    private delegate KeyValuePair<string, object?> ItemGetter(ref TState state, int index);
+        public override KeyValuePair<string, object?> Item(ref TState state, int index) => ((IReadOnlyList<KeyValuePair<string, object?>>)state!)[index];
+    }
 
-    public static int Count(ref TState state)
-        => s_count is { } count ? count(ref state) : ((IReadOnlyList<KeyValuePair<string, object?>>)state!).Count;
+    private sealed class StructList<T> : InnerList<T>
+        where T : struct, IReadOnlyList<KeyValuePair<string, object?>>
+    {
+        public override int Count(ref T state) => state.Count;
 
-    public static KeyValuePair<string, object?> Item(ref TState state, int index)
-        => s_item is { } item ? item(ref state, index) : ((IReadOnlyList<KeyValuePair<string, object?>>)state!)[index];
-
-    private static int CountOf<T>(ref T state)
-        where T : struct, IReadOnlyList<KeyValuePair<string, object?>> => state.Count;
-
-    private static KeyValuePair<string, object?> ItemOf<T>(ref T state, int index)
-        where T : struct, IReadOnlyList<KeyValuePair<string, object?>> => state[index];
+        public override KeyValuePair<string, object?> Item(ref T state, int index) => state[index];
+    }
 }

@@ -11,7 +11,8 @@ namespace Correlation.MEL.Tests.Logging;
 
 /// <summary>
 /// Bytes one log call allocates on the calling thread with our fields on, minus the same call without, per provider, in
-/// steady state (each provider reads every property of the record). The target is 0; the figures are printed.
+/// steady state (each provider reads every property of the record). The target is 0 (not reachable, see the
+/// bounds); the figures are printed.
 /// </summary>
 [Collection(nameof(ConsoleTests))]
 public class AllocationTests
@@ -35,15 +36,19 @@ public class AllocationTests
         _output.WriteLine($"{provider}: without {without:F1} B/call, with {with:F1} B/call, difference {difference:F1} B/call");
         File.AppendAllText(Path.Combine(AppContext.BaseDirectory, "mel-allocations.txt"), $"{provider}\t{without:F1}\t{with:F1}\t{difference:F1}{Environment.NewLine}");
 
-        // Our fixed cost is the record's state object (96 B here, holding LoggerMessage.Define's struct state unboxed);
-        // each provider then stores the two added properties its own way (NLog leaves its fast path when the state has
-        // properties that are not template holes). The bounds are the measured values plus headroom: they catch a
-        // regression, they are not the target (0), which is not met.
+        // Our fixed cost is the record's state object: 64 B here (LoggerMessage.Define's struct state held unboxed, a
+        // reference to the shape shared by every record of the factory and formatter, the span, the copied values).
+        // Providers that box the caller's struct state (40 B) box nothing of ours, so they pay the difference; each then
+        // stores the two added properties its own way (NLog leaves its fast path when the state has properties that are
+        // not template holes). 0 B is not reachable while the fields are properties of the record's own state: a new
+        // state object must exist per record (reusing one is unsafe, providers may keep it). The bounds are the
+        // measured values (none 64, OpenTelemetry 24, Serilog 0, JSON console 60-64, NLog 464) plus headroom: they catch
+        // a regression.
         var bound = provider switch
         {
-            "none" => 104,
-            "nlog" => 600,
-            _ => 192,
+            "none" => 72,
+            "nlog" => 512,
+            _ => 96,
         };
         Assert.InRange(difference, -16, bound);
     }

@@ -1,0 +1,274 @@
+using System.Collections.Concurrent;
+
+namespace Correlation.Logging;
+
+/// <summary>
+/// What the records of one logger factory's settings, one caller formatter and one layout (inside or outside a span)
+/// share, so that a <see cref="CorrelatedLogState{TState}"/> holds only its own data. A record starts with the
+/// unresolved shape; the first provider that reads it swaps in the resolved shape of its state's template: which of the
+/// caller's entries come before ours, whether <c>{OriginalFormat}</c> ends the list, and which fields are left out
+/// because the caller's state already has the key.
+/// </summary>
+/// <typeparam name="TState">The caller's state type.</typeparam>
+internal sealed class LogStateShape<TState>
+{
+    private const string OriginalFormatKey = "{OriginalFormat}";
+
+    // Templates are almost always literals, so a reference-keyed cache stays small; dynamic templates stop being cached
+    // once it is full (they are then scanned when first read). Resolutions are few (a count of entries and a mask).
+    private const int MaxCachedTemplates = 4096;
+    private const int MaxCachedResolutions = 256;
+
+    // The shape the last record of this state type was built with, per layout: two reference comparisons per record in
+    // the common case (one factory, one formatter per state type), the settings' table otherwise.
+    private static LogStateShape<TState>? s_lastWithSpan;
+    private static LogStateShape<TState>? s_lastWithoutSpan;
+
+    // The state type the template cache is keyed by: TState itself for a struct (known here, so not looked up per record
+    // through the shared generic code's dictionary), the runtime type for a reference type.
+    private readonly Type? _structStateType;
+    private readonly ConcurrentDictionary<TemplateKey, LogStateShape<TState>>? _byTemplate;
+    private readonly ConcurrentDictionary<(int Head, bool HasFormat, ulong Kept), LogStateShape<TState>>? _byResolution;
+
+    private LogStateShape(CorrelationLoggerSettings settings, Func<TState, Exception?, string> formatter, FieldLayout layout)
+    {
+        Settings = settings;
+        Formatter = formatter;
+        Layout = layout;
+        Inner = InnerList<TState>.Instance;
+        RecordFormatter = CorrelatedLogState<TState>.Format;
+        _structStateType = typeof(TState).IsValueType ? typeof(TState) : null;
+        FromSpanKept = [];
+        CapturedNames = [];
+        _byTemplate = new(TemplateKeyComparer.Instance);
+        _byResolution = new();
+    }
+
+    private LogStateShape(LogStateShape<TState> unresolved, int head, bool hasFormat, ulong kept)
+    {
+        Settings = unresolved.Settings;
+        Formatter = unresolved.Formatter;
+        Layout = unresolved.Layout;
+        Inner = unresolved.Inner;
+        RecordFormatter = unresolved.RecordFormatter;
+        IsResolved = true;
+        Head = head;
+        HasFormat = hasFormat;
+
+        var fromSpan = Layout.FromSpan;
+        var fromSpanKept = new List<int>(fromSpan.Length);
+        foreach (var field in fromSpan)
+        {
+            if ((kept & (1UL << field)) != 0)
+            {
+                fromSpanKept.Add(field);
+            }
+        }
+
+        FromSpanKept = fromSpanKept.ToArray();
+        var captured = Layout.Captured;
+        CapturedNames = new string[captured.Length];
+        for (var slot = 0; slot < captured.Length; slot++)
+        {
+            CapturedNames[slot] = Settings.Names[captured[slot]];
+            if ((kept & (1UL << captured[slot])) != 0)
+            {
+                CapturedKept |= 1UL << slot;
+            }
+        }
+
+        CountWithoutCaptured = head + FromSpanKept.Length + (hasFormat ? 1 : 0);
+    }
+
+    public CorrelationLoggerSettings Settings { get; }
+
+    /// <summary>The caller's formatter: the same instance for every record of a state type in practice, so not held per record.</summary>
+    public Func<TState, Exception?, string> Formatter { get; }
+
+    public FieldLayout Layout { get; }
+
+    /// <summary>The formatter records of this shape are logged with (<see cref="CorrelatedLogState{TState}.Format"/>).</summary>
+    public Func<CorrelatedLogState<TState>, Exception?, string> RecordFormatter { get; }
+
+    /// <summary>Reads the caller's state's entries.</summary>
+    public InnerList<TState> Inner { get; }
+
+    /// <summary>Whether the template part below is known (a provider has read a record of this shape).</summary>
+    public bool IsResolved { get; }
+
+    /// <summary>The caller's entries that come before ours (all of them but <c>{OriginalFormat}</c>).</summary>
+    public int Head { get; }
+
+    /// <summary>Whether the caller's list ends with <c>{OriginalFormat}</c>, which stays last.</summary>
+    public bool HasFormat { get; }
+
+    /// <summary>The span fields written, in order (those whose names the caller's state does not already have).</summary>
+    public int[] FromSpanKept { get; }
+
+    /// <summary>The names of the captured value slots.</summary>
+    public string[] CapturedNames { get; }
+
+    /// <summary>Bit per captured value slot: written when it has a value.</summary>
+    public ulong CapturedKept { get; }
+
+    /// <summary>The entry count of a record before its captured values are counted.</summary>
+    public int CountWithoutCaptured { get; }
+
+    /// <summary>The unresolved shape for records of this state type written with <paramref name="formatter"/>.</summary>
+    public static LogStateShape<TState> For(CorrelationLoggerSettings settings, Func<TState, Exception?, string> formatter, bool withSpan)
+    {
+        var last = withSpan ? s_lastWithSpan : s_lastWithoutSpan;
+        return last is not null && ReferenceEquals(last.Settings, settings) && ReferenceEquals(last.Formatter, formatter)
+            ? last
+            : Find(settings, formatter, withSpan);
+    }
+
+    private static LogStateShape<TState> Find(CorrelationLoggerSettings settings, Func<TState, Exception?, string> formatter, bool withSpan)
+    {
+        var layout = withSpan ? settings.WithSpan : settings.WithoutSpan;
+        var shape = (LogStateShape<TState>?)settings.FindShape(formatter, withSpan);
+        if (shape is null)
+        {
+            shape = new LogStateShape<TState>(settings, formatter, layout);
+
+            // A formatter built per call (a closure) would fill the table: past its bound such records get their own shape.
+            shape = (LogStateShape<TState>)settings.AddShape(formatter, withSpan, shape);
+        }
+
+        if (withSpan)
+        {
+            s_lastWithSpan = shape;
+        }
+        else
+        {
+            s_lastWithoutSpan = shape;
+        }
+
+        return shape;
+    }
+
+    /// <summary>The resolved shape for a record's state (called on an unresolved shape, once per record at most).</summary>
+    public LogStateShape<TState> Resolve(ref TState state)
+    {
+        var innerCount = state is IReadOnlyList<KeyValuePair<string, object?>> ? Inner.Count(ref state) : 0;
+        if (innerCount <= 0)
+        {
+            return ForResolution(0, false, ulong.MaxValue);
+        }
+
+        var last = Inner.Item(ref state, innerCount - 1);
+        var hasFormat = string.Equals(last.Key, OriginalFormatKey, StringComparison.Ordinal);
+        var head = hasFormat ? innerCount - 1 : innerCount;
+        if (!hasFormat || last.Value is not string template || head == 0)
+        {
+            return ForResolution(head, hasFormat, FindKept(ref state, head));
+        }
+
+        // Reading a key from MEL's states also boxes its value, so the keys of a template's state are read once per
+        // (state type, template string) and the answer is cached.
+        var stateType = _structStateType ?? state!.GetType();
+        if (LastTemplateShape.Get(this, stateType, template) is LogStateShape<TState> recent && recent.Head == head)
+        {
+            return recent;
+        }
+
+        var key = new TemplateKey(stateType, template);
+        if (!_byTemplate!.TryGetValue(key, out var resolved) || resolved.Head != head || !resolved.HasFormat)
+        {
+            resolved = ForResolution(head, true, FindKept(ref state, head));
+            if (_byTemplate.Count < MaxCachedTemplates)
+            {
+                _byTemplate.TryAdd(key, resolved);
+            }
+        }
+
+        LastTemplateShape.Set(this, stateType, template, resolved);
+        return resolved;
+    }
+
+    private LogStateShape<TState> ForResolution(int head, bool hasFormat, ulong kept)
+    {
+        kept &= Settings.FieldMask;
+        var key = (head, hasFormat, kept);
+        if (_byResolution!.TryGetValue(key, out var resolved))
+        {
+            return resolved;
+        }
+
+        resolved = new LogStateShape<TState>(this, head, hasFormat, kept);
+        return _byResolution.Count < MaxCachedResolutions ? _byResolution.GetOrAdd(key, resolved) : resolved;
+    }
+
+    /// <summary>The mask of fields whose names are not among the first <paramref name="count"/> keys of the caller's state.</summary>
+    private ulong FindKept(ref TState state, int count)
+    {
+        var names = Settings.Names;
+        var kept = ulong.MaxValue;
+        for (var i = 0; i < count; i++)
+        {
+            var key = Inner.Item(ref state, i).Key;
+            for (var field = 0; field < names.Length; field++)
+            {
+                if (string.Equals(names[field], key, StringComparison.Ordinal))
+                {
+                    kept &= ~(1UL << field);
+                }
+            }
+        }
+
+        return kept;
+    }
+
+    /// <summary>How many captured values of a record are written, given what it copied (see <see cref="CorrelatedLogState{TState}"/>).</summary>
+    public int CountCaptured(object? values)
+    {
+        var kept = CapturedKept;
+        if (kept == 0 || values is null)
+        {
+            return 0;
+        }
+
+        if (values is string)
+        {
+            return 1;
+        }
+
+        var slots = (string?[])values;
+        var count = 0;
+        for (var slot = 0; slot < slots.Length; slot++)
+        {
+            if (slots[slot] is not null && (kept & (1UL << slot)) != 0)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>The slot of the <paramref name="nth"/> written captured value, or -1.</summary>
+    public int FindCaptured(object? values, int nth)
+    {
+        var kept = CapturedKept;
+        if (kept == 0 || values is null)
+        {
+            return -1;
+        }
+
+        if (values is string)
+        {
+            return nth == 0 ? 0 : -1;
+        }
+
+        var slots = (string?[])values;
+        for (var slot = 0; slot < slots.Length; slot++)
+        {
+            if (slots[slot] is not null && (kept & (1UL << slot)) != 0 && nth-- == 0)
+            {
+                return slot;
+            }
+        }
+
+        return -1;
+    }
+}
