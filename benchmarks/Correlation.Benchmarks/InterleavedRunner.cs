@@ -43,7 +43,8 @@ internal static class InterleavedRunner
         }
     }
 
-    private static double Batch(Action call, int calls)
+    /// <summary>Runs <paramref name="call"/> <paramref name="calls"/> times; returns nanoseconds per call.</summary>
+    internal static double Batch(Action call, int calls)
     {
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < calls; i++)
@@ -54,14 +55,16 @@ internal static class InterleavedRunner
         return watch.Elapsed.TotalNanoseconds / calls;
     }
 
-    private static double Median(double[] values)
+    /// <summary>The median (upper middle) of the values.</summary>
+    internal static double Median(double[] values)
     {
         var sorted = (double[])values.Clone();
         Array.Sort(sorted);
         return sorted[sorted.Length / 2];
     }
 
-    private static double PairedMedian(double[] candidate, double[] reference)
+    /// <summary>The median of the per-round ratios candidate / reference.</summary>
+    internal static double PairedMedian(double[] candidate, double[] reference)
     {
         var ratios = new double[candidate.Length];
         for (var i = 0; i < ratios.Length; i++)

@@ -72,32 +72,9 @@ internal static class InterleavedMelComparison
         }
     }
 
-    private static double Batch(Action call)
-    {
-        var watch = Stopwatch.StartNew();
-        for (var i = 0; i < CallsPerBatch; i++)
-        {
-            call();
-        }
+    private static double Batch(Action call) => InterleavedRunner.Batch(call, CallsPerBatch);
 
-        return watch.Elapsed.TotalNanoseconds / CallsPerBatch;
-    }
+    private static double Median(double[] values) => InterleavedRunner.Median(values);
 
-    private static double Median(double[] values)
-    {
-        var sorted = (double[])values.Clone();
-        Array.Sort(sorted);
-        return sorted[sorted.Length / 2];
-    }
-
-    private static double PairedMedian(double[] candidate, double[] reference)
-    {
-        var ratios = new double[candidate.Length];
-        for (var i = 0; i < ratios.Length; i++)
-        {
-            ratios[i] = candidate[i] / reference[i];
-        }
-
-        return Median(ratios);
-    }
+    private static double PairedMedian(double[] candidate, double[] reference) => InterleavedRunner.PairedMedian(candidate, reference);
 }
