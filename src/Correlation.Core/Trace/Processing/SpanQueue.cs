@@ -110,6 +110,45 @@ internal sealed class SpanQueue
         }
     }
 
+    /// <summary>
+    /// Takes the <paramref name="count"/> oldest spans into <paramref name="batch"/>, emptying their slots, and moves
+    /// the head once for all of them; only the consumer calls it, and only with <paramref name="count"/> at most <see cref="Count"/>.
+    /// </summary>
+    public void TakeBatch(Activity[] batch, int count)
+    {
+        var head = _head.Value;
+        for (var i = 0; i < count; i++)
+        {
+            var index = (head + i) & _mask;
+            var span = Volatile.Read(ref _slots[index]);
+            if (span is null)
+            {
+                span = WaitForSlot(index);
+            }
+
+            // Emptied now, not when the slot is reused: an exported span must not stay reachable from the ring.
+            _slots[index] = null;
+            batch[i] = span;
+        }
+
+        Volatile.Write(ref _head.Value, head + count);
+    }
+
+    private Activity WaitForSlot(long index)
+    {
+        // A producer reserved this slot but has not written it yet: it is between two instructions, wait for it.
+        var spin = default(SpinWait);
+        while (true)
+        {
+            spin.SpinOnce();
+            var span = Volatile.Read(ref _slots[index]);
+            if (span is not null)
+            {
+                return span;
+            }
+        }
+    }
+
     [StructLayout(LayoutKind.Explicit, Size = 192)]
     private struct ProducerSide
     {
