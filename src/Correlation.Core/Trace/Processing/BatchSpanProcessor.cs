@@ -25,10 +25,12 @@ public sealed class BatchSpanProcessor : SpanProcessor
     private readonly int _delayMilliseconds;
     private readonly int _exporterTimeoutMilliseconds;
     private readonly Activity[] _batch;
+
     // Not an AutoResetEvent: SemaphoreSlim.Wait spins briefly before it blocks, so under a steady stream of spans the
     // worker is often still spinning when the next full batch is signalled, and the ending thread's Release costs no
-    // kernel call (measured with --paired-spans: 1.03-1.17x raw instead of 1.17-1.26x). Never disposed: it holds no
-    // kernel object (AvailableWaitHandle is not used), and a span that ends as shutdown completes may still release it.
+    // kernel call (measured with --paired-spans: 1.03-1.21x raw instead of 1.17-1.26x; a ManualResetEventSlim, which
+    // spins alike, measured 0.01-0.07 higher). Never disposed: it holds no kernel object (AvailableWaitHandle is not
+    // used), and a span that ends as shutdown completes may still release it.
     private readonly SemaphoreSlim _wake = new(0);
     private readonly object _progress = new();
     private readonly Thread _worker;
@@ -90,6 +92,9 @@ public sealed class BatchSpanProcessor : SpanProcessor
     internal long DroppedAfterShutdownCount => Interlocked.Read(ref _droppedAfterShutdown);
 
     internal long DroppedUnexportedCount => Interlocked.Read(ref _droppedUnexported);
+
+    /// <summary>Wake-up signals not yet consumed by the worker (at most one per producer wake-up and per flush or shutdown call in progress).</summary>
+    internal int PendingWakeSignals => _wake.CurrentCount;
 
     /// <inheritdoc/>
     public override void OnEnd(Activity span)
@@ -244,7 +249,13 @@ public sealed class BatchSpanProcessor : SpanProcessor
         {
             while (true)
             {
-                // A full fence before the queue is looked at below: a producer either sees 0 and signals, or its span is seen.
+                // Signals that came while the worker was busy are answered by the look below: consume them, so that
+                // they cannot pile up into a run of empty wake-ups later. Then a full fence before the queue is read:
+                // a producer either sees Pending 0 and releases after this point, or its span is seen below.
+                while (_wake.CurrentCount > 0 && _wake.Wait(0))
+                {
+                }
+
                 Interlocked.Exchange(ref _signal.Pending, 0);
                 if (_abandoned)
                 {
