@@ -8,7 +8,9 @@ namespace Correlation.Benchmarks.Trace;
 /// each case in its own process one after the other, so a change of load between two processes shows up as a ratio.
 /// Here the three ways run in one process, in short alternating rounds (1,000 spans each, order rotated), and the
 /// ratio is taken per round, then the median over the rounds: load that changes slowly cancels out.
-/// Run: <c>dotnet run -c Release --project benchmarks/Correlation.Benchmarks -- --paired-spans</c>.
+/// Run: <c>dotnet run -c Release --project benchmarks/Correlation.Benchmarks -- --paired-spans</c>; set
+/// <c>PAIRED_SPANS_ONLY</c> to one <see cref="SpanBenchmarks.SpanCase"/> name to run that case alone, and
+/// <c>PAIRED_SPANS_PROCESSOR</c> to measure a partial processor in place of ours (see <see cref="FloorSpanProcessors"/>).
 /// </summary>
 internal static class PairedSpanOverhead
 {
@@ -19,8 +21,14 @@ internal static class PairedSpanOverhead
     {
         Console.WriteLine("| Scenario | raw ns/span (median) | Correlation ns/span | OpenTelemetry ns/span | Correlation / raw (median of per-round ratios) | OpenTelemetry / raw |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        var only = Environment.GetEnvironmentVariable("PAIRED_SPANS_ONLY");
         foreach (var scenario in Enum.GetValues<SpanBenchmarks.SpanCase>())
         {
+            if (only is not null && only != scenario.ToString())
+            {
+                continue;
+            }
+
             var bench = new SpanBenchmarks { Scenario = scenario };
             bench.Setup();
             try

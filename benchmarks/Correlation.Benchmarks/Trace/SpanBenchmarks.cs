@@ -110,7 +110,7 @@ public class SpanBenchmarks
         _ourProvider = Ours.TracerProvider.CreateBuilder()
             .AddSource(_ours.Name)
             .SetSampler(ours)
-            .AddProcessor(new BatchSpanProcessor(new NoopExporter(), new BatchSpanProcessorOptions()))
+            .AddProcessor(FloorSpanProcessors.FromEnvironment() ?? new BatchSpanProcessor(new NoopExporter(), new BatchSpanProcessorOptions()))
             .Build();
 
         var builder = Sdk.CreateTracerProviderBuilder().AddSource(_theirs.Name);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Correlation.Diagnostics;
 using Correlation.Trace.Exporting;
 
@@ -24,7 +25,13 @@ public sealed class BatchSpanProcessor : SpanProcessor
     private readonly int _delayMilliseconds;
     private readonly int _exporterTimeoutMilliseconds;
     private readonly Activity[] _batch;
-    private readonly AutoResetEvent _wake = new(false);
+
+    // Not an AutoResetEvent: SemaphoreSlim.Wait spins briefly before it blocks, and a Release that finds the worker
+    // still spinning costs the ending thread no kernel call. With --paired-spans on a loaded 2-core machine it measured
+    // 1.03-1.17x raw against 1.17-1.26x (16 interleaved pairs); on a quiet one the two are within noise. A
+    // ManualResetEventSlim, which spins alike, measured 0.01-0.04 higher. Never disposed: it holds no kernel object
+    // (AvailableWaitHandle is not used), and a span that ends as shutdown completes may still release it.
+    private readonly SemaphoreSlim _wake = new(0);
     private readonly object _progress = new();
     private readonly Thread _worker;
 
@@ -41,7 +48,7 @@ public sealed class BatchSpanProcessor : SpanProcessor
     private long _flushCompleted;
     private long _shutdownTarget = long.MaxValue;
     private volatile bool _workerExited;
-    private int _wakePending;
+    private WakeSignal _signal;
 
     /// <summary>Creates the processor and starts its worker thread.</summary>
     /// <param name="exporter">The exporter it owns (shut down with the processor).</param>
@@ -62,6 +69,7 @@ public sealed class BatchSpanProcessor : SpanProcessor
         _delayMilliseconds = options.ScheduledDelayMilliseconds;
         _exporterTimeoutMilliseconds = options.ExporterTimeoutMilliseconds == 0 ? Timeout.Infinite : options.ExporterTimeoutMilliseconds;
         _batch = new Activity[_maxBatch];
+        _signal.NextWakeAt = _maxBatch;
         _worker = new Thread(Work)
         {
             IsBackground = true,
@@ -85,6 +93,9 @@ public sealed class BatchSpanProcessor : SpanProcessor
 
     internal long DroppedUnexportedCount => Interlocked.Read(ref _droppedUnexported);
 
+    /// <summary>Wake-up signals not yet consumed by the worker (at most one per producer wake-up and per flush or shutdown call in progress).</summary>
+    internal int PendingWakeSignals => _wake.CurrentCount;
+
     /// <inheritdoc/>
     public override void OnEnd(Activity span)
     {
@@ -96,12 +107,12 @@ public sealed class BatchSpanProcessor : SpanProcessor
         switch (_queue.TryAdd(span, out var added))
         {
             case SpanQueue.AddResult.Added:
-                // Wake the worker once per batch-size of additions, not per span (a wake-up costs far more than an
-                // enqueue), and without reading the consumer's head here; the worker drains every full batch it finds.
-                if (added % _maxBatch == 0 && Volatile.Read(ref _wakePending) == 0 &&
-                    Interlocked.Exchange(ref _wakePending, 1) == 0)
+                // Wake the worker only once a full batch waits (a wake-up costs far more than an enqueue), and once:
+                // the worker moves the mark past what it drained, and a pending wake-up is not repeated.
+                if (added >= Volatile.Read(ref _signal.NextWakeAt) && Volatile.Read(ref _signal.Pending) == 0 &&
+                    Interlocked.Exchange(ref _signal.Pending, 1) == 0)
                 {
-                    _wake.Set();
+                    _wake.Release();
                 }
 
                 break;
@@ -140,7 +151,7 @@ public sealed class BatchSpanProcessor : SpanProcessor
             request = ++_flushRequested;
         }
 
-        _wake.Set();
+        _wake.Release();
         return WaitFor(() => Interlocked.Read(ref _flushCompleted) >= request, stopwatch, timeoutMilliseconds);
     }
 
@@ -149,7 +160,7 @@ public sealed class BatchSpanProcessor : SpanProcessor
     {
         var stopwatch = Stopwatch.StartNew();
         Interlocked.Exchange(ref _shutdownTarget, _queue.Close());
-        _wake.Set();
+        _wake.Release();
         var drained = WaitFor(() => _workerExited, stopwatch, timeoutMilliseconds);
 
         var full = DroppedFullCount;
@@ -183,16 +194,6 @@ public sealed class BatchSpanProcessor : SpanProcessor
         }
 
         return true;
-    }
-
-    /// <inheritdoc/>
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        if (disposing && _workerExited)
-        {
-            _wake.Dispose();
-        }
     }
 
     internal override void SetResource(Resource resource) => SetExporterResource(_exporter, resource);
@@ -248,7 +249,14 @@ public sealed class BatchSpanProcessor : SpanProcessor
         {
             while (true)
             {
-                Volatile.Write(ref _wakePending, 0);
+                // Signals that came while the worker was busy are answered by the look below: consume them, so that
+                // they cannot pile up into a run of empty wake-ups later. Then a full fence before the queue is read:
+                // a producer either sees Pending 0 and releases after this point, or its span is seen below.
+                while (_wake.CurrentCount > 0 && _wake.Wait(0))
+                {
+                }
+
+                Interlocked.Exchange(ref _signal.Pending, 0);
                 if (_abandoned)
                 {
                     ShutdownExporter();
@@ -268,7 +276,7 @@ public sealed class BatchSpanProcessor : SpanProcessor
                 var timerDue = Environment.TickCount64 >= nextTimedExport;
                 if (!timerDue && !flushPending && shutdownTarget == long.MaxValue && _queue.Count < _maxBatch)
                 {
-                    _wake.WaitOne((int)Math.Max(1, nextTimedExport - Environment.TickCount64));
+                    _wake.Wait((int)Math.Max(1, nextTimedExport - Environment.TickCount64));
                     continue;
                 }
 
@@ -294,6 +302,10 @@ public sealed class BatchSpanProcessor : SpanProcessor
                 {
                     ExportBatch((int)Math.Min(_maxBatch, drainTo - _queue.RemovedCount));
                 }
+
+                // The next wake-up is due when a full batch has been added past what is now drained. The exchange is a
+                // full fence: either a producer sees the new mark, or the check at the top of the loop sees its span.
+                Interlocked.Exchange(ref _signal.NextWakeAt, _queue.RemovedCount + _maxBatch);
 
                 if (flushPending)
                 {
@@ -345,11 +357,7 @@ public sealed class BatchSpanProcessor : SpanProcessor
                 return;
             }
 
-            for (var i = 0; i < count; i++)
-            {
-                _batch[i] = _queue.Take();
-            }
-
+            _queue.TakeBatch(_batch, count);
             _inFlight = count;
             EnterExporterCall();
         }
@@ -422,6 +430,19 @@ public sealed class BatchSpanProcessor : SpanProcessor
         // TickCount64 is never 0 after boot, so 0 can mean "no call in progress".
         _exporterCallStarted = Math.Max(1, Environment.TickCount64);
         Monitor.PulseAll(_progress);
+    }
+
+    /// <summary>What producers read to decide whether to wake the worker: written once per batch, on its own cache line.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 128)]
+    private struct WakeSignal
+    {
+        /// <summary>The added count at which a full batch waits beyond what the worker last drained.</summary>
+        [FieldOffset(64)]
+        public long NextWakeAt;
+
+        /// <summary>1 while a wake-up is signalled and the worker has not yet looked at the queue.</summary>
+        [FieldOffset(72)]
+        public int Pending;
     }
 
     private void DisposeExporter()

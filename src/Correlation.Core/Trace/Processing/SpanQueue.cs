@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Correlation.Trace.Processing;
@@ -79,7 +80,7 @@ internal sealed class SpanQueue
 
             if (Interlocked.CompareExchange(ref _producer.Tail, tail + 1, tail) == tail)
             {
-                Volatile.Write(ref _slots[tail & _mask], span);
+                Volatile.Write(ref Slot(tail), span);
                 added = tail + 1;
                 return AddResult.Added;
             }
@@ -93,22 +94,58 @@ internal sealed class SpanQueue
     public Activity Take()
     {
         var head = _head.Value;
-        var index = head & _mask;
+        ref var slot = ref Slot(head);
+        var span = Volatile.Read(ref slot) ?? WaitForSlot(ref slot);
+        slot = null;
+        Volatile.Write(ref _head.Value, head + 1);
+        return span;
+    }
+
+    /// <summary>
+    /// Takes the <paramref name="count"/> oldest spans into <paramref name="batch"/>, emptying their slots, and moves
+    /// the head once for all of them; only the consumer calls it, and only with <paramref name="count"/> at most <see cref="Count"/>.
+    /// </summary>
+    public void TakeBatch(Activity[] batch, int count)
+    {
+        // Checked once per batch, so that the unchecked stores below stay inside an array of exactly this type.
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)count, (uint)batch.Length, nameof(count));
+        Debug.Assert(batch.GetType() == typeof(Activity[]), "a covariant array would take spans it cannot hold");
+        var head = _head.Value;
+        ref var first = ref MemoryMarshal.GetArrayDataReference(batch);
+        for (var i = 0; i < count; i++)
+        {
+            ref var slot = ref Slot(head + i);
+            var span = Volatile.Read(ref slot) ?? WaitForSlot(ref slot);
+
+            // Emptied now, not when the slot is reused: an exported span must not stay reachable from the ring.
+            slot = null;
+
+            Unsafe.Add(ref first, i) = span;
+        }
+
+        Volatile.Write(ref _head.Value, head + count);
+    }
+
+    private static Activity WaitForSlot(ref Activity? slot)
+    {
+        // A producer reserved this slot but has not written it yet: it is between two instructions, wait for it.
         var spin = default(SpinWait);
         while (true)
         {
-            // A producer reserved this slot but has not written it yet: it is between two instructions, wait for it.
-            var span = Volatile.Read(ref _slots[index]);
+            spin.SpinOnce();
+            var span = Volatile.Read(ref slot);
             if (span is not null)
             {
-                _slots[index] = null;
-                Volatile.Write(ref _head.Value, head + 1);
                 return span;
             }
-
-            spin.SpinOnce();
         }
     }
+
+    /// <summary>
+    /// The slot of a position. The mask keeps the index inside the array and the array is exactly
+    /// <c>Activity?[]</c> (made here), so the per-span bounds and array-covariance checks are skipped.
+    /// </summary>
+    private ref Activity? Slot(long position) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), (nint)(position & _mask));
 
     [StructLayout(LayoutKind.Explicit, Size = 192)]
     private struct ProducerSide

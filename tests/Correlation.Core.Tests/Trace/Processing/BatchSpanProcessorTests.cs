@@ -42,6 +42,65 @@ public class BatchSpanProcessorTests
     }
 
     [Fact]
+    public void A_full_batch_after_a_partial_flush_is_exported_without_waiting_for_the_timer()
+    {
+        var exporter = new ScriptedExporter();
+        using var processor = new BatchSpanProcessor(exporter, Options(batch: 10, delay: 600_000));
+        for (var i = 0; i < 3; i++)
+        {
+            processor.OnEnd(TraceTestKit.NewRecordedSpan());
+        }
+
+        Assert.True(processor.ForceFlush(10_000));
+
+        // 10 added (7 waiting), then 13 added: a full batch waits although 13 is no multiple of the batch size.
+        for (var i = 0; i < 7; i++)
+        {
+            processor.OnEnd(TraceTestKit.NewRecordedSpan());
+        }
+
+        Thread.Sleep(100);
+        for (var i = 0; i < 3; i++)
+        {
+            processor.OnEnd(TraceTestKit.NewRecordedSpan());
+        }
+
+        Assert.True(TraceTestKit.WaitUntil(() => exporter.Spans.Count == 13));
+        Assert.Equal([3, 10], exporter.BatchSizes);
+    }
+
+    [Fact]
+    public void Wake_up_signals_do_not_pile_up_when_every_export_ends_a_span()
+    {
+        // An exporter whose own call is traced (an instrumented HTTP client): each export ends a span, which signals
+        // the worker while it is busy. The worker answers those signals when it next looks at the queue, so they must
+        // not accumulate.
+        BatchSpanProcessor? processor = null;
+        var exports = 0;
+        var mostPending = 0;
+        var exporter = new ScriptedExporter
+        {
+            OnExport = _ =>
+            {
+                mostPending = Math.Max(mostPending, processor!.PendingWakeSignals);
+                if (++exports < 50)
+                {
+                    processor.OnEnd(TraceTestKit.NewRecordedSpan("export"));
+                }
+
+                return ExportResult.Success;
+            },
+        };
+        using (processor = new BatchSpanProcessor(exporter, Options(batch: 1, delay: 600_000)))
+        {
+            processor.OnEnd(TraceTestKit.NewRecordedSpan());
+            Assert.True(TraceTestKit.WaitUntil(() => processor.ExportedCount == 50));
+        }
+
+        Assert.InRange(mostPending, 0, 1);
+    }
+
+    [Fact]
     public void ForceFlush_exports_everything_queued_before_it_and_flushes_the_exporter()
     {
         var exporter = new ScriptedExporter();

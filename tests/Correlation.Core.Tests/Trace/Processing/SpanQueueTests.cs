@@ -76,4 +76,60 @@ public class SpanQueueTests
         Assert.Equal(added, taken);
         Assert.Equal(added, queue.AddedCount);
     }
+
+    [Fact]
+    public void TakeBatch_takes_in_order_across_the_end_of_the_ring_and_frees_the_room()
+    {
+        var queue = new SpanQueue(4);
+        var spans = Enumerable.Range(0, 7).Select(i => TraceTestKit.NewRecordedSpan("s" + i)).ToArray();
+        var batch = new Activity[4];
+        for (var i = 0; i < 3; i++)
+        {
+            queue.TryAdd(spans[i], out _);
+        }
+
+        queue.TakeBatch(batch, 2);
+        Assert.Equal(spans[0..2], batch[0..2]);
+        Assert.Equal(2, queue.RemovedCount);
+        for (var i = 3; i < 6; i++)
+        {
+            Assert.Equal(SpanQueue.AddResult.Added, queue.TryAdd(spans[i], out _));
+        }
+
+        Assert.Equal(SpanQueue.AddResult.Full, queue.TryAdd(spans[6], out _));
+        queue.TakeBatch(batch, 4);
+        Assert.Equal(spans[2..6], batch);
+        Assert.Equal(0, queue.Count);
+        Assert.Equal(SpanQueue.AddResult.Added, queue.TryAdd(spans[6], out _));
+    }
+
+    [Fact]
+    public void Taken_spans_are_not_kept_reachable_by_the_queue()
+    {
+        var queue = new SpanQueue(8);
+        var batch = new Activity[3];
+        var taken = AddThree(queue);
+        queue.TakeBatch(batch, 3);
+        Array.Clear(batch);
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.All(taken, weak => Assert.False(weak.IsAlive));
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference[] AddThree(SpanQueue queue)
+    {
+        var weak = new WeakReference[3];
+        for (var i = 0; i < 3; i++)
+        {
+            var span = TraceTestKit.NewRecordedSpan();
+            queue.TryAdd(span, out _);
+            weak[i] = new WeakReference(span);
+        }
+
+        return weak;
+    }
 }
