@@ -277,8 +277,7 @@ public sealed class TraceFieldSet
         public string? ParentSpanId { get; }
     }
 
-    /// <summary>The text of the configured resource attributes, computed once per resource instance.</summary>
-    /// <summary>The resource fields' texts for one resource, by field index (no per-event keyed lookup).</summary>
+    /// <summary>The texts of the configured resource fields, computed once per resource instance, by field index.</summary>
     private sealed class ResourceValues
     {
         private readonly string?[] _values;

@@ -129,7 +129,7 @@ internal sealed class CorrelatedLogState<TState> : IReadOnlyList<KeyValuePair<st
             return null;
         }
 
-        var shape = LogStateShape<TState>.For(settings, formatter, span is not null);
+        var shape = LogStateShape<TState>.For(settings, formatter, span is not null, ref state);
         var layout = shape.Layout;
         var captured = layout.Captured;
         object? values = null;

@@ -47,8 +47,8 @@ internal sealed class CorrelationLoggerSettings
         }
 
         FieldMask = fields.Count == 64 ? ulong.MaxValue : (1UL << fields.Count) - 1;
-        WithSpan = new FieldLayout(all[..fromSpan], all[fromSpan..]);
-        WithoutSpan = new FieldLayout([], all);
+        WithSpan = new FieldLayout(all[..fromSpan], all[fromSpan..], Names);
+        WithoutSpan = new FieldLayout([], all, Names);
         DropUnsampledTraces = options.DropUnsampledTraces;
     }
 
@@ -73,12 +73,13 @@ internal sealed class CorrelationLoggerSettings
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>The <see cref="LogStateShape{TState}"/> of these settings for a formatter and layout, or <see langword="null"/>.</summary>
-    public object? FindShape(Delegate formatter, bool withSpan) => _shapes.TryGetValue(new ShapeKey(formatter, withSpan), out var shape) ? shape : null;
+    /// <summary>The <see cref="LogStateShape{TState}"/> of these settings for a state type, formatter and layout, or <see langword="null"/>.</summary>
+    public object? FindShape(Type stateType, Delegate formatter, bool withSpan)
+        => _shapes.TryGetValue(new ShapeKey(stateType, formatter, withSpan), out var shape) ? shape : null;
 
     /// <summary>Adds a shape unless one is there (returned instead) or the table is full (the shape is returned uncached).</summary>
-    public object AddShape(Delegate formatter, bool withSpan, object shape)
-        => _shapes.Count < MaxShapes ? _shapes.GetOrAdd(new ShapeKey(formatter, withSpan), shape) : shape;
+    public object AddShape(Type stateType, Delegate formatter, bool withSpan, object shape)
+        => _shapes.Count < MaxShapes ? _shapes.GetOrAdd(new ShapeKey(stateType, formatter, withSpan), shape) : shape;
 
     public void CountDropped()
     {
@@ -86,16 +87,21 @@ internal sealed class CorrelationLoggerSettings
         s_dropped.Add(1);
     }
 
-    /// <summary>A formatter (by reference: two delegates of the same method may be of different state types) and a layout.</summary>
-    private readonly struct ShapeKey(Delegate formatter, bool withSpan) : IEquatable<ShapeKey>
+    /// <summary>
+    /// A state type, a formatter (by reference) and a layout. The state type is part of it because delegates are
+    /// contravariant: one <c>Func&lt;object, Exception?, string&gt;</c> can be passed for several state types.
+    /// </summary>
+    private readonly struct ShapeKey(Type stateType, Delegate formatter, bool withSpan) : IEquatable<ShapeKey>
     {
+        private readonly Type _stateType = stateType;
         private readonly Delegate _formatter = formatter;
         private readonly bool _withSpan = withSpan;
 
-        public bool Equals(ShapeKey other) => ReferenceEquals(_formatter, other._formatter) && _withSpan == other._withSpan;
+        public bool Equals(ShapeKey other)
+            => ReferenceEquals(_formatter, other._formatter) && ReferenceEquals(_stateType, other._stateType) && _withSpan == other._withSpan;
 
         public override bool Equals(object? obj) => obj is ShapeKey other && Equals(other);
 
-        public override int GetHashCode() => HashCode.Combine(RuntimeHelpers.GetHashCode(_formatter), _withSpan);
+        public override int GetHashCode() => HashCode.Combine(RuntimeHelpers.GetHashCode(_formatter), _stateType, _withSpan);
     }
 }

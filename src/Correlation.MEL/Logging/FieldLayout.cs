@@ -8,10 +8,11 @@ namespace Correlation.Logging;
 /// </summary>
 internal sealed class FieldLayout
 {
-    public FieldLayout(int[] fromSpan, int[] captured)
+    public FieldLayout(int[] fromSpan, int[] captured, string[] names)
     {
         FromSpan = fromSpan;
         Captured = captured;
+        CapturedNames = Array.ConvertAll(captured, field => names[field]);
     }
 
     /// <summary>Field indexes read from the span on demand; always a leading run of the field order.</summary>
@@ -19,4 +20,7 @@ internal sealed class FieldLayout
 
     /// <summary>Field indexes whose values a record copies when it is written, in field order (its value slots).</summary>
     public int[] Captured { get; }
+
+    /// <summary>The names of the <see cref="Captured"/> fields, by slot.</summary>
+    public string[] CapturedNames { get; }
 }

@@ -30,7 +30,7 @@ internal sealed class LogStateShape<TState>
     private readonly ConcurrentDictionary<TemplateKey, LogStateShape<TState>>? _byTemplate;
     private readonly ConcurrentDictionary<(int Head, bool HasFormat, ulong Kept), LogStateShape<TState>>? _byResolution;
 
-    private LogStateShape(CorrelationLoggerSettings settings, Func<TState, Exception?, string> formatter, FieldLayout layout)
+    private LogStateShape(CorrelationLoggerSettings settings, Func<TState, Exception?, string> formatter, FieldLayout layout, bool cached)
     {
         Settings = settings;
         Formatter = formatter;
@@ -40,37 +40,46 @@ internal sealed class LogStateShape<TState>
         _structStateType = typeof(TState).IsValueType ? typeof(TState) : null;
         FromSpanKept = [];
         CapturedNames = [];
-        _byTemplate = new(TemplateKeyComparer.Instance);
-        _byResolution = new();
+        if (cached)
+        {
+            _byTemplate = new(TemplateKeyComparer.Instance);
+            _byResolution = new();
+        }
     }
 
     private LogStateShape(LogStateShape<TState> unresolved, int head, bool hasFormat, ulong kept)
+        : this(unresolved.Settings, unresolved.Formatter, unresolved.Layout, head, hasFormat, kept)
     {
-        Settings = unresolved.Settings;
-        Formatter = unresolved.Formatter;
-        Layout = unresolved.Layout;
-        Inner = unresolved.Inner;
-        RecordFormatter = unresolved.RecordFormatter;
+    }
+
+    private LogStateShape(CorrelationLoggerSettings settings, Func<TState, Exception?, string> formatter, FieldLayout layout, int head, bool hasFormat, ulong kept)
+    {
+        Settings = settings;
+        Formatter = formatter;
+        Layout = layout;
+        Inner = InnerList<TState>.Instance;
+        RecordFormatter = CorrelatedLogState<TState>.Format;
         IsResolved = true;
         Head = head;
         HasFormat = hasFormat;
 
+        // Usually every field is kept (no template hole has a field's name): the layout's own arrays are then shared.
         var fromSpan = Layout.FromSpan;
-        var fromSpanKept = new List<int>(fromSpan.Length);
+        var fromSpanKept = fromSpan;
         foreach (var field in fromSpan)
         {
-            if ((kept & (1UL << field)) != 0)
+            if ((kept & (1UL << field)) == 0)
             {
-                fromSpanKept.Add(field);
+                fromSpanKept = Array.FindAll(fromSpan, f => (kept & (1UL << f)) != 0);
+                break;
             }
         }
 
-        FromSpanKept = fromSpanKept.ToArray();
+        FromSpanKept = fromSpanKept;
         var captured = Layout.Captured;
-        CapturedNames = new string[captured.Length];
+        CapturedNames = Layout.CapturedNames;
         for (var slot = 0; slot < captured.Length; slot++)
         {
-            CapturedNames[slot] = Settings.Names[captured[slot]];
             if ((kept & (1UL << captured[slot])) != 0)
             {
                 CapturedKept |= 1UL << slot;
@@ -114,25 +123,37 @@ internal sealed class LogStateShape<TState>
     /// <summary>The entry count of a record before its captured values are counted.</summary>
     public int CountWithoutCaptured { get; }
 
-    /// <summary>The unresolved shape for records of this state type written with <paramref name="formatter"/>.</summary>
-    public static LogStateShape<TState> For(CorrelationLoggerSettings settings, Func<TState, Exception?, string> formatter, bool withSpan)
+    /// <summary>
+    /// The shape for a record of this state type written with <paramref name="formatter"/>: the shared unresolved one,
+    /// or, for a formatter that may be built per call, one of the record's own, resolved now.
+    /// </summary>
+    public static LogStateShape<TState> For(CorrelationLoggerSettings settings, Func<TState, Exception?, string> formatter, bool withSpan, ref TState state)
     {
         var last = withSpan ? s_lastWithSpan : s_lastWithoutSpan;
         return last is not null && ReferenceEquals(last.Settings, settings) && ReferenceEquals(last.Formatter, formatter)
             ? last
-            : Find(settings, formatter, withSpan);
+            : Find(settings, formatter, withSpan, ref state);
     }
 
-    private static LogStateShape<TState> Find(CorrelationLoggerSettings settings, Func<TState, Exception?, string> formatter, bool withSpan)
+    private static LogStateShape<TState> Find(CorrelationLoggerSettings settings, Func<TState, Exception?, string> formatter, bool withSpan, ref TState state)
     {
         var layout = withSpan ? settings.WithSpan : settings.WithoutSpan;
-        var shape = (LogStateShape<TState>?)settings.FindShape(formatter, withSpan);
+
+        // Only a formatter that holds no state is shared (the static delegates of LoggerMessage.Define, the source
+        // generator and the Log* extensions): one built per call (a closure, an instance method group) would be kept
+        // alive by the table with whatever it captured, so its record gets a shape of its own, resolved now, uncached.
+        if (!IsStateless(formatter))
+        {
+            return ResolveUncached(settings, formatter, layout, ref state);
+        }
+
+        // Keyed by state type too: one contravariant delegate can be the formatter of several state types.
+        var shape = settings.FindShape(typeof(TState), formatter, withSpan) as LogStateShape<TState>;
         if (shape is null)
         {
-            shape = new LogStateShape<TState>(settings, formatter, layout);
-
-            // A formatter built per call (a closure) would fill the table: past its bound such records get their own shape.
-            shape = (LogStateShape<TState>)settings.AddShape(formatter, withSpan, shape);
+            shape = settings.AddShape(typeof(TState), formatter, withSpan, new LogStateShape<TState>(settings, formatter, layout, cached: true))
+                as LogStateShape<TState>
+                ?? new LogStateShape<TState>(settings, formatter, layout, cached: false);
         }
 
         if (withSpan)
@@ -147,10 +168,22 @@ internal sealed class LogStateShape<TState>
         return shape;
     }
 
+    /// <summary>
+    /// Whether a formatter captures nothing: a static method, or a lambda of C#'s per-class singleton (<c>&lt;&gt;c</c>),
+    /// which is what static lambdas compile to. Any other target (a closure, an instance) may be one per call.
+    /// </summary>
+    private static bool IsStateless(Delegate formatter)
+        => formatter.Target is not { } target || target.GetType().Name == "<>c";
+
     /// <summary>The resolved shape for a record's state (called on an unresolved shape, once per record at most).</summary>
     public LogStateShape<TState> Resolve(ref TState state)
     {
         var innerCount = state is IReadOnlyList<KeyValuePair<string, object?>> ? Inner.Count(ref state) : 0;
+        if (_byTemplate is null)
+        {
+            return ResolveUncached(Settings, Formatter, Layout, ref state);
+        }
+
         if (innerCount <= 0)
         {
             return ForResolution(0, false, ulong.MaxValue);
@@ -161,7 +194,7 @@ internal sealed class LogStateShape<TState>
         var head = hasFormat ? innerCount - 1 : innerCount;
         if (!hasFormat || last.Value is not string template || head == 0)
         {
-            return ForResolution(head, hasFormat, FindKept(ref state, head));
+            return ForResolution(head, hasFormat, FindKept(Settings, ref state, head));
         }
 
         // Reading a key from MEL's states also boxes its value, so the keys of a template's state are read once per
@@ -175,7 +208,7 @@ internal sealed class LogStateShape<TState>
         var key = new TemplateKey(stateType, template);
         if (!_byTemplate!.TryGetValue(key, out var resolved) || resolved.Head != head || !resolved.HasFormat)
         {
-            resolved = ForResolution(head, true, FindKept(ref state, head));
+            resolved = ForResolution(head, true, FindKept(Settings, ref state, head));
             if (_byTemplate.Count < MaxCachedTemplates)
             {
                 _byTemplate.TryAdd(key, resolved);
@@ -184,6 +217,22 @@ internal sealed class LogStateShape<TState>
 
         LastTemplateShape.Set(this, stateType, template, resolved);
         return resolved;
+    }
+
+    /// <summary>A record's own resolved shape: computed from its state, neither looked up nor stored.</summary>
+    private static LogStateShape<TState> ResolveUncached(
+        CorrelationLoggerSettings settings, Func<TState, Exception?, string> formatter, FieldLayout layout, ref TState state)
+    {
+        var inner = InnerList<TState>.Instance;
+        var innerCount = state is IReadOnlyList<KeyValuePair<string, object?>> ? inner.Count(ref state) : 0;
+        if (innerCount <= 0)
+        {
+            return new LogStateShape<TState>(settings, formatter, layout, 0, false, settings.FieldMask);
+        }
+
+        var hasFormat = string.Equals(inner.Item(ref state, innerCount - 1).Key, OriginalFormatKey, StringComparison.Ordinal);
+        var head = hasFormat ? innerCount - 1 : innerCount;
+        return new LogStateShape<TState>(settings, formatter, layout, head, hasFormat, FindKept(settings, ref state, head) & settings.FieldMask);
     }
 
     private LogStateShape<TState> ForResolution(int head, bool hasFormat, ulong kept)
@@ -200,13 +249,14 @@ internal sealed class LogStateShape<TState>
     }
 
     /// <summary>The mask of fields whose names are not among the first <paramref name="count"/> keys of the caller's state.</summary>
-    private ulong FindKept(ref TState state, int count)
+    private static ulong FindKept(CorrelationLoggerSettings settings, ref TState state, int count)
     {
-        var names = Settings.Names;
+        var inner = InnerList<TState>.Instance;
+        var names = settings.Names;
         var kept = ulong.MaxValue;
         for (var i = 0; i < count; i++)
         {
-            var key = Inner.Item(ref state, i).Key;
+            var key = inner.Item(ref state, i).Key;
             for (var field = 0; field < names.Length; field++)
             {
                 if (string.Equals(names[field], key, StringComparison.Ordinal))

@@ -17,8 +17,9 @@ public sealed class TraceIdLayoutRenderer : LayoutRenderer
 
     private TraceFieldReader? _reader;
 
-    // Hex (the default) is the string the Activity already holds: read directly, without the general field path.
-    private bool _hex = true;
+    // Hex (the default) is the string the Activity already holds: read directly, without the general field path. Set
+    // only once the options are valid: a renderer NLog rejected renders nothing.
+    private bool _hex;
 
     /// <summary>How the id is written: <c>hex</c> (default) or <c>datadog</c> (decimal of the lower 64 bits).</summary>
     public TraceIdFormat Format { get; set; }
