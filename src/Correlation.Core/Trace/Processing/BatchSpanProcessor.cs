@@ -303,8 +303,9 @@ public sealed class BatchSpanProcessor : SpanProcessor
                     ExportBatch((int)Math.Min(_maxBatch, drainTo - _queue.RemovedCount));
                 }
 
-                // The next wake-up is due when a full batch has been added past what is now drained. The exchange is a
-                // full fence: either a producer sees the new mark, or the check at the top of the loop sees its span.
+                // The next wake-up is due when a full batch has been added past what is now drained. The mark only
+                // grows, so a producer that reads a stale one signals early, never late; what makes a signal impossible
+                // to lose is the full fence of the Pending reset at the top of the loop, before the queue is looked at.
                 Interlocked.Exchange(ref _signal.NextWakeAt, _queue.RemovedCount + _maxBatch);
 
                 if (flushPending)

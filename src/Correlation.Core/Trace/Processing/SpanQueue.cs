@@ -90,17 +90,6 @@ internal sealed class SpanQueue
     /// <summary>Closes the queue to producers; returns the number of spans ever added (the drain target).</summary>
     public long Close() => Interlocked.Or(ref _producer.Tail, ClosedBit) & ~ClosedBit;
 
-    /// <summary>Takes the oldest span; only the consumer calls it, and only when <see cref="Count"/> is positive.</summary>
-    public Activity Take()
-    {
-        var head = _head.Value;
-        ref var slot = ref Slot(head);
-        var span = Volatile.Read(ref slot) ?? WaitForSlot(ref slot);
-        slot = null;
-        Volatile.Write(ref _head.Value, head + 1);
-        return span;
-    }
-
     /// <summary>
     /// Takes the <paramref name="count"/> oldest spans into <paramref name="batch"/>, emptying their slots, and moves
     /// the head once for all of them; only the consumer calls it, and only with <paramref name="count"/> at most <see cref="Count"/>.
@@ -109,7 +98,10 @@ internal sealed class SpanQueue
     {
         // Checked once per batch, so that the unchecked stores below stay inside an array of exactly this type.
         ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)count, (uint)batch.Length, nameof(count));
-        Debug.Assert(batch.GetType() == typeof(Activity[]), "a covariant array would take spans it cannot hold");
+        if (batch.GetType() != typeof(Activity[]))
+        {
+            throw new ArgumentException("The batch must be an Activity[] itself, not an array of a derived type.", nameof(batch));
+        }
         var head = _head.Value;
         ref var first = ref MemoryMarshal.GetArrayDataReference(batch);
         for (var i = 0; i < count; i++)

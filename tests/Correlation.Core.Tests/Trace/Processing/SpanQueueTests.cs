@@ -17,8 +17,8 @@ public class SpanQueueTests
         }
 
         Assert.Equal(SpanQueue.AddResult.Full, queue.TryAdd(spans[5], out _));
-        Assert.Same(spans[0], queue.Take());
-        Assert.Same(spans[1], queue.Take());
+        Assert.Same(spans[0], TakeOne(queue));
+        Assert.Same(spans[1], TakeOne(queue));
         Assert.Equal(SpanQueue.AddResult.Added, queue.TryAdd(spans[5], out _));
         Assert.Equal(SpanQueue.AddResult.Added, queue.TryAdd(spans[6], out _));
         Assert.Equal(SpanQueue.AddResult.Full, queue.TryAdd(spans[7], out _));
@@ -29,7 +29,7 @@ public class SpanQueueTests
         var rest = new List<Activity>();
         while (queue.Count > 0)
         {
-            rest.Add(queue.Take());
+            rest.Add(TakeOne(queue));
         }
 
         Assert.Equal(spans[2..7], rest);
@@ -43,15 +43,18 @@ public class SpanQueueTests
         long added = 0;
         long full = 0;
         var taken = 0L;
+        var batch = new Activity[5];
         using var done = new CancellationTokenSource();
         var consumer = Task.Run(() =>
         {
             while (!done.IsCancellationRequested || queue.Count > 0)
             {
-                if (queue.Count > 0)
+                var count = (int)Math.Min(queue.Count, batch.Length);
+                if (count > 0)
                 {
-                    Assert.Same(span, queue.Take());
-                    taken++;
+                    queue.TakeBatch(batch, count);
+                    Assert.All(batch[..count], s => Assert.Same(span, s));
+                    taken += count;
                 }
             }
         });
@@ -117,6 +120,31 @@ public class SpanQueueTests
         GC.Collect();
 
         Assert.All(taken, weak => Assert.False(weak.IsAlive));
+    }
+
+    [Fact]
+    public void A_batch_array_of_a_derived_activity_type_is_refused_before_anything_is_taken()
+    {
+        var queue = new SpanQueue(4);
+        queue.TryAdd(TraceTestKit.NewRecordedSpan(), out _);
+
+        Activity[] covariant = new DerivedActivity[1];
+        Assert.Throws<ArgumentException>(() => queue.TakeBatch(covariant, 1));
+        Assert.Equal(1, queue.Count);
+
+        var batch = new Activity[1];
+        queue.TakeBatch(batch, 1);
+        Assert.NotNull(batch[0]);
+        Assert.Equal(0, queue.Count);
+    }
+
+    private sealed class DerivedActivity() : Activity("derived");
+
+    private static Activity TakeOne(SpanQueue queue)
+    {
+        var batch = new Activity[1];
+        queue.TakeBatch(batch, 1);
+        return batch[0];
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
