@@ -21,11 +21,7 @@ public class FormatterTests
     public void One_contravariant_formatter_used_with_two_state_types_keeps_the_fields_of_both()
     {
         var records = new KeyRecorder();
-        using var factory = LoggerFactory.Create(b =>
-        {
-            b.AddProvider(records);
-            b.AddTraceCorrelation();
-        });
+        using var factory = Create(records);
         var logger = factory.CreateLogger("A");
         using var span = TestSpan.Start();
 
@@ -43,11 +39,7 @@ public class FormatterTests
     public void A_formatter_built_per_call_is_not_kept_alive_by_the_factory()
     {
         var records = new KeyRecorder(keep: false);
-        using var factory = LoggerFactory.Create(b =>
-        {
-            b.AddProvider(records);
-            b.AddTraceCorrelation();
-        });
+        using var factory = Create(records);
         var logger = factory.CreateLogger("A");
         using var span = TestSpan.Start();
 
@@ -78,11 +70,7 @@ public class FormatterTests
     public void A_closure_formatter_per_call_costs_little_more_than_a_static_one()
     {
         var records = new KeyRecorder(keep: false);
-        using var factory = LoggerFactory.Create(b =>
-        {
-            b.AddProvider(records);
-            b.AddTraceCorrelation();
-        });
+        using var factory = Create(records);
         var logger = factory.CreateLogger("A");
         using var span = TestSpan.Start();
 
@@ -116,6 +104,12 @@ public class FormatterTests
         Assert.InRange(perCall - shared, 0, 320);
         Assert.Equal(4000, records.Count);
     }
+
+    private static ILoggerFactory Create(KeyRecorder records) => LoggerFactory.Create(builder =>
+    {
+        builder.AddProvider(records);
+        builder.AddTraceCorrelation();
+    });
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static WeakReference LogWithInstanceFormatter(ILogger logger)
