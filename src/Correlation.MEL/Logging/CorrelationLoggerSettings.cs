@@ -77,9 +77,9 @@ internal sealed class CorrelationLoggerSettings
     public object? FindShape(Type stateType, Delegate formatter, bool withSpan)
         => _shapes.TryGetValue(new ShapeKey(stateType, formatter, withSpan), out var shape) ? shape : null;
 
-    /// <summary>Adds a shape unless one is there (returned instead) or the table is full (the shape is returned uncached).</summary>
-    public object AddShape(Type stateType, Delegate formatter, bool withSpan, object shape)
-        => _shapes.Count < MaxShapes ? _shapes.GetOrAdd(new ShapeKey(stateType, formatter, withSpan), shape) : shape;
+    /// <summary>Adds a shape unless one is there (returned instead); <see langword="null"/> when the table is full.</summary>
+    public object? TryAddShape(Type stateType, Delegate formatter, bool withSpan, object shape)
+        => _shapes.Count < MaxShapes ? _shapes.GetOrAdd(new ShapeKey(stateType, formatter, withSpan), shape) : null;
 
     public void CountDropped()
     {

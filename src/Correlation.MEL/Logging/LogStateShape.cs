@@ -27,10 +27,11 @@ internal sealed class LogStateShape<TState>
     // The state type the template cache is keyed by: TState itself for a struct (known here, so not looked up per record
     // through the shared generic code's dictionary), the runtime type for a reference type.
     private readonly Type? _structStateType;
+    // An unresolved shape's caches (Resolve is called on unresolved shapes only; resolved ones have none).
     private readonly ConcurrentDictionary<TemplateKey, LogStateShape<TState>>? _byTemplate;
     private readonly ConcurrentDictionary<(int Head, bool HasFormat, ulong Kept), LogStateShape<TState>>? _byResolution;
 
-    private LogStateShape(CorrelationLoggerSettings settings, Func<TState, Exception?, string> formatter, FieldLayout layout, bool cached)
+    private LogStateShape(CorrelationLoggerSettings settings, Func<TState, Exception?, string> formatter, FieldLayout layout)
     {
         Settings = settings;
         Formatter = formatter;
@@ -40,11 +41,8 @@ internal sealed class LogStateShape<TState>
         _structStateType = typeof(TState).IsValueType ? typeof(TState) : null;
         FromSpanKept = [];
         CapturedNames = [];
-        if (cached)
-        {
-            _byTemplate = new(TemplateKeyComparer.Instance);
-            _byResolution = new();
-        }
+        _byTemplate = new(TemplateKeyComparer.Instance);
+        _byResolution = new();
     }
 
     private LogStateShape(LogStateShape<TState> unresolved, int head, bool hasFormat, ulong kept)
@@ -141,19 +139,16 @@ internal sealed class LogStateShape<TState>
 
         // Only a formatter that holds no state is shared (the static delegates of LoggerMessage.Define, the source
         // generator and the Log* extensions): one built per call (a closure, an instance method group) would be kept
-        // alive by the table with whatever it captured, so its record gets a shape of its own, resolved now, uncached.
-        if (!IsStateless(formatter))
-        {
-            return ResolveUncached(settings, formatter, layout, ref state);
-        }
-
-        // Keyed by state type too: one contravariant delegate can be the formatter of several state types.
-        var shape = settings.FindShape(typeof(TState), formatter, withSpan) as LogStateShape<TState>;
+        // alive by the table with whatever it captured. Its record, like one past the table's bound, gets a shape of
+        // its own, resolved now. The table is keyed by state type too: one contravariant delegate can be the
+        // formatter of several state types.
+        var shape = IsStateless(formatter)
+            ? (LogStateShape<TState>?)(settings.FindShape(typeof(TState), formatter, withSpan)
+                ?? settings.TryAddShape(typeof(TState), formatter, withSpan, new LogStateShape<TState>(settings, formatter, layout)))
+            : null;
         if (shape is null)
         {
-            shape = settings.AddShape(typeof(TState), formatter, withSpan, new LogStateShape<TState>(settings, formatter, layout, cached: true))
-                as LogStateShape<TState>
-                ?? new LogStateShape<TState>(settings, formatter, layout, cached: false);
+            return ResolveUncached(settings, formatter, layout, ref state);
         }
 
         if (withSpan)
@@ -178,23 +173,10 @@ internal sealed class LogStateShape<TState>
     /// <summary>The resolved shape for a record's state (called on an unresolved shape, once per record at most).</summary>
     public LogStateShape<TState> Resolve(ref TState state)
     {
-        var innerCount = state is IReadOnlyList<KeyValuePair<string, object?>> ? Inner.Count(ref state) : 0;
-        if (_byTemplate is null)
-        {
-            return ResolveUncached(Settings, Formatter, Layout, ref state);
-        }
-
-        if (innerCount <= 0)
-        {
-            return ForResolution(0, false, ulong.MaxValue);
-        }
-
-        var last = Inner.Item(ref state, innerCount - 1);
-        var hasFormat = string.Equals(last.Key, OriginalFormatKey, StringComparison.Ordinal);
-        var head = hasFormat ? innerCount - 1 : innerCount;
+        var (head, hasFormat, last) = ReadEnd(Inner, ref state);
         if (!hasFormat || last.Value is not string template || head == 0)
         {
-            return ForResolution(head, hasFormat, FindKept(Settings, ref state, head));
+            return ForResolution(head, hasFormat, FindKept(Inner, Settings, ref state, head));
         }
 
         // Reading a key from MEL's states also boxes its value, so the keys of a template's state are read once per
@@ -208,7 +190,7 @@ internal sealed class LogStateShape<TState>
         var key = new TemplateKey(stateType, template);
         if (!_byTemplate!.TryGetValue(key, out var resolved) || resolved.Head != head || !resolved.HasFormat)
         {
-            resolved = ForResolution(head, true, FindKept(Settings, ref state, head));
+            resolved = ForResolution(head, true, FindKept(Inner, Settings, ref state, head));
             if (_byTemplate.Count < MaxCachedTemplates)
             {
                 _byTemplate.TryAdd(key, resolved);
@@ -224,15 +206,22 @@ internal sealed class LogStateShape<TState>
         CorrelationLoggerSettings settings, Func<TState, Exception?, string> formatter, FieldLayout layout, ref TState state)
     {
         var inner = InnerList<TState>.Instance;
-        var innerCount = state is IReadOnlyList<KeyValuePair<string, object?>> ? inner.Count(ref state) : 0;
-        if (innerCount <= 0)
+        var (head, hasFormat, _) = ReadEnd(inner, ref state);
+        return new LogStateShape<TState>(settings, formatter, layout, head, hasFormat, FindKept(inner, settings, ref state, head) & settings.FieldMask);
+    }
+
+    /// <summary>How many of the caller's entries come before ours, whether <c>{OriginalFormat}</c> ends its list, and its last entry.</summary>
+    private static (int Head, bool HasFormat, KeyValuePair<string, object?> Last) ReadEnd(InnerList<TState> inner, ref TState state)
+    {
+        var count = state is IReadOnlyList<KeyValuePair<string, object?>> ? inner.Count(ref state) : 0;
+        if (count <= 0)
         {
-            return new LogStateShape<TState>(settings, formatter, layout, 0, false, settings.FieldMask);
+            return (0, false, default);
         }
 
-        var hasFormat = string.Equals(inner.Item(ref state, innerCount - 1).Key, OriginalFormatKey, StringComparison.Ordinal);
-        var head = hasFormat ? innerCount - 1 : innerCount;
-        return new LogStateShape<TState>(settings, formatter, layout, head, hasFormat, FindKept(settings, ref state, head) & settings.FieldMask);
+        var last = inner.Item(ref state, count - 1);
+        var hasFormat = string.Equals(last.Key, OriginalFormatKey, StringComparison.Ordinal);
+        return (hasFormat ? count - 1 : count, hasFormat, last);
     }
 
     private LogStateShape<TState> ForResolution(int head, bool hasFormat, ulong kept)
@@ -249,9 +238,8 @@ internal sealed class LogStateShape<TState>
     }
 
     /// <summary>The mask of fields whose names are not among the first <paramref name="count"/> keys of the caller's state.</summary>
-    private static ulong FindKept(CorrelationLoggerSettings settings, ref TState state, int count)
+    private static ulong FindKept(InnerList<TState> inner, CorrelationLoggerSettings settings, ref TState state, int count)
     {
-        var inner = InnerList<TState>.Instance;
         var names = settings.Names;
         var kept = ulong.MaxValue;
         for (var i = 0; i < count; i++)
