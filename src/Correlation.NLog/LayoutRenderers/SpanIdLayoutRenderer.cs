@@ -17,10 +17,6 @@ public sealed class SpanIdLayoutRenderer : LayoutRenderer
 
     private TraceFieldReader? _reader;
 
-    // Hex (the default) is the string the Activity already holds: read directly, without the general field path. Set
-    // only once the options are valid: a renderer NLog rejected renders nothing.
-    private bool _hex;
-
     /// <summary>How the id is written: <c>hex</c> (default) or <c>datadog</c> (decimal of the lower 64 bits).</summary>
     public TraceIdFormat Format { get; set; }
 
@@ -29,12 +25,8 @@ public sealed class SpanIdLayoutRenderer : LayoutRenderer
     {
         base.InitializeLayoutRenderer();
         _reader = TraceFieldReader.ForSpan(Name, TraceFields.SpanId, Format);
-        _hex = Format == TraceIdFormat.Hex;
     }
 
     /// <inheritdoc/>
-    protected override void Append(StringBuilder builder, LogEventInfo logEvent) => builder.Append(Render());
-
-    private string? Render()
-        => _hex ? TraceFieldSet.CurrentSpan()?.SpanId.ToHexString() : _reader?.Read();
+    protected override void Append(StringBuilder builder, LogEventInfo logEvent) => builder.Append(_reader?.Read());
 }

