@@ -84,6 +84,45 @@ public class GenericHostTests
     }
 
     [Theory]
+    [InlineData("""{ "Logging": { "Correlation": { "Names": { "TraceId": "" } } } }""")]
+    [InlineData("""{ "Logging": { "Correlation": { "Names": { "TraceId": "span_id" } } } }""")]
+    [InlineData("""{ "Logging": { "Correlation": { "Baggage": { "tenant.id": "trace_id" } } } }""")]
+    [InlineData("""{ "Logging": { "Correlation": { "Profile": "7" } } }""")]
+    public void A_configuration_value_the_options_reject_is_ignored_and_the_application_starts(string json)
+    {
+        using var root = new TempContentRoot(json);
+        var (host, sink) = Build(root, builder => builder.Logging.AddTraceCorrelation());
+        using (host)
+        using (var span = TestSpan.Start())
+        {
+            host.Services.GetRequiredService<ILogger<GenericHostTests>>().LogInformation("Started");
+            var logEvent = Assert.Single(sink.Events, e => e.MessageTemplate.Text == "Started");
+            Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(logEvent, "trace_id"));
+            Assert.Equal(span.SpanId(), CollectingSerilogSink.Scalar(logEvent, "span_id"));
+        }
+    }
+
+    [Fact]
+    public void A_bad_value_does_not_discard_the_good_values_next_to_it()
+    {
+        using var root = new TempContentRoot("""
+            { "Logging": { "Correlation": { "Profile": "NoSuchProfile", "Fields": "TraceId, SpanId, Bogus",
+              "Names": { "SpanId": "spanId" }, "Baggage": { "tenant.id": "tenant" }, "MissingFields": "Sometimes" } } }
+            """);
+        var (host, sink) = Build(root, builder => builder.Logging.AddTraceCorrelation());
+        using (host)
+        using (var span = TestSpan.Start())
+        {
+            span.AddBaggage("tenant.id", "acme");
+            host.Services.GetRequiredService<ILogger<GenericHostTests>>().LogInformation("Partly");
+            var logEvent = Assert.Single(sink.Events, e => e.MessageTemplate.Text == "Partly");
+            Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(logEvent, "trace_id"));
+            Assert.Equal(span.SpanId(), CollectingSerilogSink.Scalar(logEvent, "spanId"));
+            Assert.Equal("acme", CollectingSerilogSink.Scalar(logEvent, "tenant"));
+        }
+    }
+
+    [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public void Coexists_with_enable_enrichment_in_either_order(bool correlationFirst)
