@@ -55,6 +55,39 @@ public class GenericHostTests
     }
 
     [Fact]
+    public void The_readme_configuration_example_works_as_written()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "src", "Correlation.MEL", "README.md"));
+        var match = System.Text.RegularExpressions.Regex.Match(readme, "```json\n(\\{ \"Logging\".*?)```", System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.True(match.Success, "the README has a Logging:Correlation example");
+        using var root = new TempContentRoot(match.Groups[1].Value);
+        var (host, sink) = Build(root, builder => builder.Logging.AddTraceCorrelation());
+        using (host)
+        using (var span = TestSpan.Start())
+        {
+            span.AddBaggage("tenant.id", "acme");
+            host.Services.GetRequiredService<ILogger<GenericHostTests>>().LogInformation("Readme");
+            var logEvent = Assert.Single(sink.Events, e => e.MessageTemplate.Text == "Readme");
+            Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(logEvent, "traceId"));
+            Assert.Equal(span.SpanId(), CollectingSerilogSink.Scalar(logEvent, "span.id"));
+            Assert.Equal("01", CollectingSerilogSink.Scalar(logEvent, "trace.flags"));
+            Assert.Equal("acme", CollectingSerilogSink.Scalar(logEvent, "tenant"));
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Correlation.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        Assert.NotNull(directory);
+        return directory.FullName;
+    }
+
+    [Fact]
     public void Code_wins_over_configuration()
     {
         using var root = new TempContentRoot(AppSettings);
