@@ -60,18 +60,24 @@ public class GenericHostTests
         var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "src", "Correlation.MEL", "README.md"));
         var match = System.Text.RegularExpressions.Regex.Match(readme, "```json\n(\\{ \"Logging\".*?)```", System.Text.RegularExpressions.RegexOptions.Singleline);
         Assert.True(match.Success, "the README has a Logging:Correlation example");
-        using var root = new TempContentRoot(match.Groups[1].Value);
+        var (span, logEvent) = LogOneInSpan(match.Groups[1].Value);
+        Assert.Equal(span.TraceId, CollectingSerilogSink.Scalar(logEvent, "traceId"));
+        Assert.Equal(span.SpanId, CollectingSerilogSink.Scalar(logEvent, "span.id"));
+        Assert.Equal("01", CollectingSerilogSink.Scalar(logEvent, "trace.flags"));
+        Assert.Equal("acme", CollectingSerilogSink.Scalar(logEvent, "tenant"));
+    }
+
+    /// <summary>Logs one record with <paramref name="appSettings"/>, inside a span with baggage tenant.id=acme.</summary>
+    private static ((string TraceId, string SpanId) Span, global::Serilog.Events.LogEvent Event) LogOneInSpan(string appSettings)
+    {
+        using var root = new TempContentRoot(appSettings);
         var (host, sink) = Build(root, builder => builder.Logging.AddTraceCorrelation());
         using (host)
         using (var span = TestSpan.Start())
         {
             span.AddBaggage("tenant.id", "acme");
-            host.Services.GetRequiredService<ILogger<GenericHostTests>>().LogInformation("Readme");
-            var logEvent = Assert.Single(sink.Events, e => e.MessageTemplate.Text == "Readme");
-            Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(logEvent, "traceId"));
-            Assert.Equal(span.SpanId(), CollectingSerilogSink.Scalar(logEvent, "span.id"));
-            Assert.Equal("01", CollectingSerilogSink.Scalar(logEvent, "trace.flags"));
-            Assert.Equal("acme", CollectingSerilogSink.Scalar(logEvent, "tenant"));
+            host.Services.GetRequiredService<ILogger<GenericHostTests>>().LogInformation("One");
+            return ((span.TraceId(), span.SpanId()), Assert.Single(sink.Events, e => e.MessageTemplate.Text == "One"));
         }
     }
 
@@ -123,36 +129,21 @@ public class GenericHostTests
     [InlineData("""{ "Logging": { "Correlation": { "Profile": "7" } } }""")]
     public void A_configuration_value_the_options_reject_is_ignored_and_the_application_starts(string json)
     {
-        using var root = new TempContentRoot(json);
-        var (host, sink) = Build(root, builder => builder.Logging.AddTraceCorrelation());
-        using (host)
-        using (var span = TestSpan.Start())
-        {
-            host.Services.GetRequiredService<ILogger<GenericHostTests>>().LogInformation("Started");
-            var logEvent = Assert.Single(sink.Events, e => e.MessageTemplate.Text == "Started");
-            Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(logEvent, "trace_id"));
-            Assert.Equal(span.SpanId(), CollectingSerilogSink.Scalar(logEvent, "span_id"));
-        }
+        var (span, logEvent) = LogOneInSpan(json);
+        Assert.Equal(span.TraceId, CollectingSerilogSink.Scalar(logEvent, "trace_id"));
+        Assert.Equal(span.SpanId, CollectingSerilogSink.Scalar(logEvent, "span_id"));
     }
 
     [Fact]
     public void A_bad_value_does_not_discard_the_good_values_next_to_it()
     {
-        using var root = new TempContentRoot("""
+        var (span, logEvent) = LogOneInSpan("""
             { "Logging": { "Correlation": { "Profile": "NoSuchProfile", "Fields": "TraceId, SpanId, Bogus",
               "Names": { "SpanId": "spanId" }, "Baggage": { "tenant.id": "tenant" }, "MissingFields": "Sometimes" } } }
             """);
-        var (host, sink) = Build(root, builder => builder.Logging.AddTraceCorrelation());
-        using (host)
-        using (var span = TestSpan.Start())
-        {
-            span.AddBaggage("tenant.id", "acme");
-            host.Services.GetRequiredService<ILogger<GenericHostTests>>().LogInformation("Partly");
-            var logEvent = Assert.Single(sink.Events, e => e.MessageTemplate.Text == "Partly");
-            Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(logEvent, "trace_id"));
-            Assert.Equal(span.SpanId(), CollectingSerilogSink.Scalar(logEvent, "spanId"));
-            Assert.Equal("acme", CollectingSerilogSink.Scalar(logEvent, "tenant"));
-        }
+        Assert.Equal(span.TraceId, CollectingSerilogSink.Scalar(logEvent, "trace_id"));
+        Assert.Equal(span.SpanId, CollectingSerilogSink.Scalar(logEvent, "spanId"));
+        Assert.Equal("acme", CollectingSerilogSink.Scalar(logEvent, "tenant"));
     }
 
     [Theory]
