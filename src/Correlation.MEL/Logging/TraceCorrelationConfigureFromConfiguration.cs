@@ -103,8 +103,9 @@ internal sealed class TraceCorrelationConfigureFromConfiguration : IConfigureOpt
     {
         value = default;
         var text = section[key];
-        if (text is null)
+        if (string.IsNullOrWhiteSpace(text))
         {
+            // Absent or empty: the default (for Fields, the profile's), as the Serilog configuration overload reads it.
             return false;
         }
 

@@ -127,6 +127,7 @@ public class GenericHostTests
     [InlineData("""{ "Logging": { "Correlation": { "Names": { "TraceId": "span_id" } } } }""")]
     [InlineData("""{ "Logging": { "Correlation": { "Baggage": { "tenant.id": "trace_id" } } } }""")]
     [InlineData("""{ "Logging": { "Correlation": { "Profile": "7" } } }""")]
+    [InlineData("""{ "Logging": { "Correlation": { "Profile": "", "Fields": " " } } }""")]
     public void A_configuration_value_the_options_reject_is_ignored_and_the_application_starts(string json)
     {
         var (span, logEvent) = LogOneInSpan(json);
