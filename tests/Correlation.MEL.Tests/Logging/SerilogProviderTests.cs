@@ -184,6 +184,21 @@ public class SerilogProviderTests
     }
 
     [Fact]
+    public void Under_a_root_span_the_scopes_zero_parent_id_is_what_reaches_a_provider_that_reads_scopes()
+    {
+        var (factory, sink) = Create(false, o => o.Context.Profile = TraceFieldProfile.Serilog, builder =>
+            builder.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId));
+        using (factory)
+        using (var root = TestSpan.Start("root"))
+        {
+            factory.CreateLogger("Test").LogInformation("Root");
+            var logEvent = Assert.Single(sink.Events);
+            Assert.Equal(root.SpanId(), CollectingSerilogSink.Scalar(logEvent, "SpanId"));
+            Assert.Equal("0000000000000000", CollectingSerilogSink.Scalar(logEvent, "ParentId"));
+        }
+    }
+
+    [Fact]
     public void With_write_empty_a_record_outside_a_span_has_empty_ids()
     {
         var (factory, sink) = Create(true, o => o.Context.MissingFields = MissingFieldBehavior.WriteEmpty);
