@@ -99,6 +99,24 @@ public class SerilogProviderTests
     }
 
     [Fact]
+    public void A_record_whose_state_is_a_dictionary_gets_the_fields_and_keeps_its_entries_and_message()
+    {
+        var (factory, sink) = Create(true);
+        using (factory)
+        using (var span = TestSpan.Start())
+        {
+            var state = new Dictionary<string, object?> { ["OrderId"] = "o-5", ["Items"] = 2 };
+            factory.CreateLogger("Test").Log(LogLevel.Information, default, state, null, static (s, _) => "order " + s["OrderId"]);
+            var logEvent = Assert.Single(sink.Events);
+            Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(logEvent, "trace_id"));
+            Assert.Equal(span.SpanId(), CollectingSerilogSink.Scalar(logEvent, "span_id"));
+            Assert.Equal("o-5", CollectingSerilogSink.Scalar(logEvent, "OrderId"));
+            Assert.Equal("2", CollectingSerilogSink.Scalar(logEvent, "Items"));
+            Assert.Equal("order o-5", logEvent.RenderMessage(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Fact]
     public void Outside_a_span_no_field_is_added_and_the_record_is_kept()
     {
         var (factory, sink) = Create(true);
