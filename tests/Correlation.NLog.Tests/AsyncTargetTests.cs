@@ -86,6 +86,43 @@ public class AsyncTargetTests
     }
 
     [Fact]
+    public void A_buffering_wrapper_writes_the_ids_of_the_span_current_when_each_event_was_created()
+    {
+        using var nlog = NLogHarness.FromXml("""
+            <nlog throwConfigExceptions="true">
+              <extensions><add assembly="Correlation.NLog" /></extensions>
+              <targets>
+                <target name="b" type="BufferingWrapper" bufferSize="100">
+                  <target name="m" type="Memory">
+                    <layout type="JsonLayout">
+                      <attribute name="message" layout="${message}" />
+                      <attribute name="dd.trace_id" layout="${trace-id:format=datadog}" />
+                      <attribute name="dd.parent_id" layout="${parent-span-id:format=datadog}" />
+                      <attribute name="tenant" layout="${baggage:item=tenant.id}" />
+                    </layout>
+                  </target>
+                </target>
+              </targets>
+              <rules><logger name="*" minlevel="Trace" writeTo="b" /></rules>
+            </nlog>
+            """);
+        using (var span = NLogHarness.StartSpan())
+        {
+            span.AddBaggage("tenant.id", "acme");
+            nlog.Logger.Info("in");
+        }
+
+        nlog.Logger.Info("out");
+
+        Assert.Equal(
+            [
+                """{"message":"in","dd.trace_id":"11803532876627986230","dd.parent_id":"67667974448284343","tenant":"acme"}""",
+                """{"message":"out"}""",
+            ],
+            nlog.Lines);
+    }
+
+    [Fact]
     public void A_thread_agnostic_renderer_would_lose_the_span_which_is_why_ours_are_not()
     {
         // Control: the same read of Activity.Current marked [ThreadAgnostic] is deferred to the writer thread, where no

@@ -29,6 +29,7 @@ internal sealed class CorrelatingLogger : ILogger
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
         CorrelatedLogState<TState>? correlated = null;
+        CorrelatedLogState<EnumeratedLogState<TState>>? copied = null;
         try
         {
             var span = TraceFieldSet.CurrentSpan();
@@ -53,15 +54,29 @@ internal sealed class CorrelatingLogger : ILogger
             {
                 correlated = CorrelatedLogState<TState>.Create(state, formatter, null, _settings);
             }
+
+            // A state that enumerates entries without being a list (a dictionary) cannot be extended in place: its
+            // entries are copied once, so its record gets the fields too.
+            if (correlated is null && formatter is not null && (span is not null || _settings.HasFieldsOutsideSpan)
+                && state is not IReadOnlyList<KeyValuePair<string, object?>> && state is IEnumerable<KeyValuePair<string, object?>>
+                && EnumeratedLogState<TState>.Copy(state, formatter) is { } entries)
+            {
+                copied = CorrelatedLogState<EnumeratedLogState<TState>>.Create(entries, EnumeratedLogState<TState>.Format, span, _settings);
+            }
         }
         catch (Exception ex)
         {
             // Our part failed: the record goes out as the caller wrote it, without fields.
             CorrelationEventSource.Log.Swallowed("Correlation.MEL", ex);
             correlated = null;
+            copied = null;
         }
 
-        if (correlated is null)
+        if (copied is not null)
+        {
+            _inner.Log(logLevel, eventId, copied, exception, copied.Formatter);
+        }
+        else if (correlated is null)
         {
             _inner.Log(logLevel, eventId, state, exception, formatter!);
         }

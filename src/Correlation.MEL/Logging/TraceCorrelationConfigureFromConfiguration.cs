@@ -1,3 +1,4 @@
+using Correlation.Context;
 using Correlation.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -8,8 +9,15 @@ namespace Correlation.Logging;
 /// Binds <see cref="TraceCorrelationLoggerOptions"/> from the <c>Logging:Correlation</c> section of the application's
 /// configuration, when there is one. Registered before any code delegate, so code wins over configuration.
 /// </summary>
+/// <remarks>
+/// A bad value in a configuration file is reported on the EventSource and ignored, never fatal (SPEC 3, HOUSE-STYLE
+/// "Errors"): each key is read on its own, so one bad value does not discard the good ones next to it, and a section
+/// whose values are each valid but together rejected (two fields with one name) is ignored whole.
+/// </remarks>
 internal sealed class TraceCorrelationConfigureFromConfiguration : IConfigureOptions<TraceCorrelationLoggerOptions>
 {
+    private static readonly TraceFields AllFields = TraceFields.TraceId | TraceFields.SpanId | TraceFields.ParentSpanId | TraceFields.TraceFlags | TraceFields.TraceState;
+
     private readonly IConfiguration? _configuration;
 
     public TraceCorrelationConfigureFromConfiguration(IConfiguration? configuration = null) => _configuration = configuration;
@@ -27,14 +35,53 @@ internal sealed class TraceCorrelationConfigureFromConfiguration : IConfigureOpt
             return;
         }
 
-        // A bad value in a configuration file is reported and ignored, never fatal (SPEC 3, HOUSE-STYLE "Errors").
+        var context = options.Context;
+        var before = context.Clone();
+
+        if (ReadEnum<TraceFieldProfile>(section, nameof(TraceContextOptions.Profile), static p => Enum.IsDefined(p), out var profile))
+        {
+            context.Profile = profile;
+        }
+
+        if (ReadEnum<TraceFields>(section, nameof(TraceContextOptions.Fields), static f => (f & ~AllFields) == 0, out var fields))
+        {
+            context.Fields = fields;
+        }
+
+        if (ReadEnum<MissingFieldBehavior>(section, nameof(TraceContextOptions.MissingFields), static m => Enum.IsDefined(m), out var missing))
+        {
+            context.MissingFields = missing;
+        }
+
+        foreach (var entry in section.GetSection(nameof(TraceContextOptions.Names)).GetChildren())
+        {
+            if (!Enum.TryParse<TraceFields>(entry.Key, ignoreCase: true, out var field) || !char.IsAsciiLetter(entry.Key[0])
+                || field == TraceFields.None || (field & (field - 1)) != 0 || (field & ~AllFields) != 0)
+            {
+                Report(entry, entry.Key, "not one span field: " + string.Join(", ", Enum.GetNames<TraceFields>()));
+            }
+            else if (string.IsNullOrWhiteSpace(entry.Value))
+            {
+                Report(entry, entry.Value ?? string.Empty, "an empty field name");
+            }
+            else
+            {
+                context.Names[field] = entry.Value.Trim();
+            }
+        }
+
+        ReadMap(section.GetSection(nameof(TraceContextOptions.Baggage)), context.Baggage);
+        ReadMap(section.GetSection(nameof(TraceContextOptions.ResourceFields)), context.ResourceFields);
+
+        // Values valid one by one can still be rejected together (two fields under one name): then the section is ignored.
         try
         {
-            section.Bind(options.Context);
+            _ = new CorrelationLoggerSettings(options);
         }
-        catch (InvalidOperationException ex)
+        catch (ArgumentException ex)
         {
-            CorrelationEventSource.Log.InvalidConfiguration(section.Path, section.Value ?? "(section)", ex.Message);
+            CorrelationEventSource.Log.InvalidConfiguration(section.Path, "(section)", ex.Message + " The section is ignored.");
+            Restore(context, before);
         }
 
         var drop = section[nameof(TraceCorrelationLoggerOptions.DropUnsampledTraces)];
@@ -48,6 +95,65 @@ internal sealed class TraceCorrelationConfigureFromConfiguration : IConfigureOpt
             {
                 CorrelationEventSource.Log.InvalidConfiguration(section.Path + ":" + nameof(TraceCorrelationLoggerOptions.DropUnsampledTraces), drop, "not true or false");
             }
+        }
+    }
+
+    private static bool ReadEnum<T>(IConfigurationSection section, string key, Func<T, bool> isValid, out T value)
+        where T : struct, Enum
+    {
+        value = default;
+        var text = section[key];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            // Absent or empty: the default (for Fields, the profile's), as the Serilog configuration overload reads it.
+            return false;
+        }
+
+        var trimmed = text.Trim();
+        if (trimmed.Length > 0 && char.IsAsciiLetter(trimmed[0]) && Enum.TryParse(trimmed, ignoreCase: true, out value) && isValid(value))
+        {
+            return true;
+        }
+
+        CorrelationEventSource.Log.InvalidConfiguration(section.Path + ":" + key, text, "expected " + string.Join(" | ", Enum.GetNames<T>()));
+        return false;
+    }
+
+    private static void ReadMap(IConfigurationSection map, Dictionary<string, string> target)
+    {
+        foreach (var entry in map.GetChildren())
+        {
+            if (entry.Value is null)
+            {
+                Report(entry, "(section)", "expected a key mapped to a field name");
+            }
+            else
+            {
+                target[entry.Key] = entry.Value.Trim();
+            }
+        }
+    }
+
+    private static void Report(IConfigurationSection entry, string value, string reason)
+        => CorrelationEventSource.Log.InvalidConfiguration(entry.Path, value, reason + "; ignored");
+
+    private static void Restore(TraceContextOptions target, TraceContextOptions source)
+    {
+        target.Profile = source.Profile;
+        target.Fields = source.Fields;
+        target.MissingFields = source.MissingFields;
+        Copy(source.Names, target.Names);
+        Copy(source.Baggage, target.Baggage);
+        Copy(source.ResourceFields, target.ResourceFields);
+    }
+
+    private static void Copy<TKey>(Dictionary<TKey, string> source, Dictionary<TKey, string> target)
+        where TKey : notnull
+    {
+        target.Clear();
+        foreach (var pair in source)
+        {
+            target[pair.Key] = pair.Value;
         }
     }
 }

@@ -100,12 +100,24 @@ internal sealed class TraceContextEnricher : ILogEventEnricher
             }
 
             var span = TraceFieldSet.CurrentSpan();
-            if (span is null && !_fieldSet.HasValuesOutsideSpan)
+            SpanEntry? entry;
+            if (logEvent.TraceId is { } eventTraceId && logEvent.SpanId is { } eventSpanId
+                && (span is null || span.SpanId != eventSpanId || span.TraceId != eventTraceId))
+            {
+                // The event was created in another span than the one current here (a sub-logger behind an async sink, a
+                // replayed event): its ids are those Serilog captured with it; its parent, flags and tracestate are not
+                // known here and are treated as missing, never taken from the unrelated span that is current.
+                entry = EntryFor(eventTraceId.ToHexString(), eventSpanId.ToHexString());
+                span = null;
+            }
+            else if (span is null && !_fieldSet.HasValuesOutsideSpan)
             {
                 return;
             }
-
-            var entry = span is null ? null : _spans.Get(span);
+            else
+            {
+                entry = span is null ? null : _spans.Get(span);
+            }
             for (var i = 0; i < _names.Length; i++)
             {
                 var property = entry is not null && _fixedPerSpan[i]
@@ -149,13 +161,30 @@ internal sealed class TraceContextEnricher : ILogEventEnricher
     private SpanEntry? CurrentSpanEntry()
         => TraceFieldSet.CurrentSpan() is { } span ? _spans.Get(span) : null;
 
+    /// <summary>
+    /// The entry of a span known only by the ids an event carries: its id fields (hex or decimal) from those ids, its
+    /// parent id missing (left out, or empty when asked); the other fields are read per event like any span's.
+    /// </summary>
     private SpanEntry CreateEntry(string traceId, string spanId)
     {
         var entry = new SpanEntry(_names.Length);
         for (var i = 0; i < _names.Length; i++)
         {
-            var value = _fieldSet.Fields[i].Kind == TraceFieldKind.TraceId ? traceId : spanId;
-            entry.Fixed[i] = new LogEventProperty(_names[i], new ScalarValue(value));
+            var field = _fieldSet.Fields[i];
+            var value = field.Kind switch
+            {
+                TraceFieldKind.TraceId => traceId,
+                TraceFieldKind.SpanId => spanId,
+                _ => null,
+            };
+            if (value is not null)
+            {
+                entry.Fixed[i] = new LogEventProperty(_names[i], new ScalarValue(field.IsDecimal ? IdFormatting.ToDecimalLower64(value) : value));
+            }
+            else if (_fixedPerSpan[i] && _fieldSet.WriteEmptyWhenMissing)
+            {
+                entry.Fixed[i] = _emptyProperties[i];
+            }
         }
 
         return entry;

@@ -55,6 +55,45 @@ public class GenericHostTests
     }
 
     [Fact]
+    public void The_readme_configuration_example_works_as_written()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "src", "Correlation.MEL", "README.md"));
+        var match = System.Text.RegularExpressions.Regex.Match(readme, "```json\n(\\{ \"Logging\".*?)```", System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.True(match.Success, "the README has a Logging:Correlation example");
+        var (span, logEvent) = LogOneInSpan(match.Groups[1].Value);
+        Assert.Equal(span.TraceId, CollectingSerilogSink.Scalar(logEvent, "traceId"));
+        Assert.Equal(span.SpanId, CollectingSerilogSink.Scalar(logEvent, "span.id"));
+        Assert.Equal("01", CollectingSerilogSink.Scalar(logEvent, "trace.flags"));
+        Assert.Equal("acme", CollectingSerilogSink.Scalar(logEvent, "tenant"));
+    }
+
+    /// <summary>Logs one record with <paramref name="appSettings"/>, inside a span with baggage tenant.id=acme.</summary>
+    private static ((string TraceId, string SpanId) Span, global::Serilog.Events.LogEvent Event) LogOneInSpan(string appSettings)
+    {
+        using var root = new TempContentRoot(appSettings);
+        var (host, sink) = Build(root, builder => builder.Logging.AddTraceCorrelation());
+        using (host)
+        using (var span = TestSpan.Start())
+        {
+            span.AddBaggage("tenant.id", "acme");
+            host.Services.GetRequiredService<ILogger<GenericHostTests>>().LogInformation("One");
+            return ((span.TraceId(), span.SpanId()), Assert.Single(sink.Events, e => e.MessageTemplate.Text == "One"));
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Correlation.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        Assert.NotNull(directory);
+        return directory.FullName;
+    }
+
+    [Fact]
     public void Code_wins_over_configuration()
     {
         using var root = new TempContentRoot(AppSettings);
@@ -81,6 +120,31 @@ public class GenericHostTests
             var logEvent = Assert.Single(sink.Events, e => e.MessageTemplate.Text == "Still");
             Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(logEvent, "trace_id"));
         }
+    }
+
+    [Theory]
+    [InlineData("""{ "Logging": { "Correlation": { "Names": { "TraceId": "" } } } }""")]
+    [InlineData("""{ "Logging": { "Correlation": { "Names": { "TraceId": "span_id" } } } }""")]
+    [InlineData("""{ "Logging": { "Correlation": { "Baggage": { "tenant.id": "trace_id" } } } }""")]
+    [InlineData("""{ "Logging": { "Correlation": { "Profile": "7" } } }""")]
+    [InlineData("""{ "Logging": { "Correlation": { "Profile": "", "Fields": " " } } }""")]
+    public void A_configuration_value_the_options_reject_is_ignored_and_the_application_starts(string json)
+    {
+        var (span, logEvent) = LogOneInSpan(json);
+        Assert.Equal(span.TraceId, CollectingSerilogSink.Scalar(logEvent, "trace_id"));
+        Assert.Equal(span.SpanId, CollectingSerilogSink.Scalar(logEvent, "span_id"));
+    }
+
+    [Fact]
+    public void A_bad_value_does_not_discard_the_good_values_next_to_it()
+    {
+        var (span, logEvent) = LogOneInSpan("""
+            { "Logging": { "Correlation": { "Profile": "NoSuchProfile", "Fields": "TraceId, SpanId, Bogus",
+              "Names": { "SpanId": "spanId" }, "Baggage": { "tenant.id": "tenant" }, "MissingFields": "Sometimes" } } }
+            """);
+        Assert.Equal(span.TraceId, CollectingSerilogSink.Scalar(logEvent, "trace_id"));
+        Assert.Equal(span.SpanId, CollectingSerilogSink.Scalar(logEvent, "spanId"));
+        Assert.Equal("acme", CollectingSerilogSink.Scalar(logEvent, "tenant"));
     }
 
     [Theory]

@@ -99,6 +99,24 @@ public class SerilogProviderTests
     }
 
     [Fact]
+    public void A_record_whose_state_is_a_dictionary_gets_the_fields_and_keeps_its_entries_and_message()
+    {
+        var (factory, sink) = Create(true);
+        using (factory)
+        using (var span = TestSpan.Start())
+        {
+            var state = new Dictionary<string, object?> { ["OrderId"] = "o-5", ["Items"] = 2 };
+            factory.CreateLogger("Test").Log(LogLevel.Information, default, state, null, static (s, _) => "order " + s["OrderId"]);
+            var logEvent = Assert.Single(sink.Events);
+            Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(logEvent, "trace_id"));
+            Assert.Equal(span.SpanId(), CollectingSerilogSink.Scalar(logEvent, "span_id"));
+            Assert.Equal("o-5", CollectingSerilogSink.Scalar(logEvent, "OrderId"));
+            Assert.Equal("2", CollectingSerilogSink.Scalar(logEvent, "Items"));
+            Assert.Equal("order o-5", logEvent.RenderMessage(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Fact]
     public void Outside_a_span_no_field_is_added_and_the_record_is_kept()
     {
         var (factory, sink) = Create(true);
@@ -172,10 +190,16 @@ public class SerilogProviderTests
             builder.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId));
         using (factory)
         using (var parent = TestSpan.Start("parent"))
-        using (var span = TestSpan.Start("child"))
         {
+            // Under a root span we leave ParentId out; the scope's zeros are what a provider reading scopes writes.
+            factory.CreateLogger("Test").LogInformation("Root");
+            var root = Assert.Single(sink.Events);
+            Assert.Equal(parent.SpanId(), CollectingSerilogSink.Scalar(root, "SpanId"));
+            Assert.Equal("0000000000000000", CollectingSerilogSink.Scalar(root, "ParentId"));
+
+            using var span = TestSpan.Start("child");
             factory.CreateLogger("Test").LogInformation("Both");
-            var logEvent = Assert.Single(sink.Events);
+            var logEvent = Assert.Single(sink.Events, e => e.MessageTemplate.Text == "Both");
             Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(logEvent, "TraceId"));
             Assert.Equal(span.SpanId(), CollectingSerilogSink.Scalar(logEvent, "SpanId"));
             Assert.Equal(parent.SpanId(), CollectingSerilogSink.Scalar(logEvent, "ParentId"));

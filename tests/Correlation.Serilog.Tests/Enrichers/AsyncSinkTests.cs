@@ -92,11 +92,34 @@ public class AsyncSinkTests
         Assert.NotEqual(spanId, sink.Received[0].WriterSpan?.SpanId.ToHexString());
     }
 
+    [Fact]
+    public void A_sub_logger_with_the_Datadog_profile_behind_an_async_sink_writes_the_creating_spans_decimal_ids()
+    {
+        var sink = new CollectingSink();
+        var release = new ManualResetEventSlim();
+        var logger = new LoggerConfiguration()
+            .WriteTo.Async(a => a.Sink(new GateSink(release, new EnrichingSink(sink, o => o.Profile = Correlation.Context.TraceFieldProfile.Datadog))))
+            .CreateLogger();
+
+        ulong spanId;
+        using (var span = Spans.StartChild())
+        {
+            spanId = Convert.ToUInt64(span.SpanId.ToHexString(), 16);
+            logger.Information("inside");
+        }
+
+        release.Set();
+        ((IDisposable)logger).Dispose();
+
+        Assert.Equal("11803532876627986230", sink.Single.Text("dd.trace_id"));
+        Assert.Equal(spanId.ToString(System.Globalization.CultureInfo.InvariantCulture), sink.Single.Text("dd.span_id"));
+    }
+
     /// <summary>A sub-logger with our enricher, run inside the async sink's worker with a span of its own current.</summary>
-    private sealed class EnrichingSink(CollectingSink inner) : global::Serilog.Core.ILogEventSink
+    private sealed class EnrichingSink(CollectingSink inner, Action<Correlation.Context.TraceContextOptions>? configure = null) : global::Serilog.Core.ILogEventSink
     {
         private readonly global::Serilog.Core.Logger _subLogger = new LoggerConfiguration()
-            .Enrich.WithTraceContext()
+            .Enrich.WithTraceContext(configure ?? (static _ => { }))
             .WriteTo.Sink(inner)
             .CreateLogger();
 

@@ -285,6 +285,48 @@ public class TraceContextEnricherTests
         Assert.Equal(current.SpanId.ToHexString(), sink.Events[1].Text("span_id"));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void An_event_carrying_the_ids_of_another_span_never_gets_the_current_spans_fields_whatever_the_field_set(bool writeEmpty)
+    {
+        var (datadog, datadogSink) = Create(o =>
+        {
+            o.Profile = TraceFieldProfile.Datadog;
+            o.Fields = TraceFields.TraceId | TraceFields.SpanId | TraceFields.ParentSpanId | TraceFields.TraceFlags;
+            o.MissingFields = writeEmpty ? MissingFieldBehavior.WriteEmpty : MissingFieldBehavior.Omit;
+        });
+        var (hex, hexSink) = Create(o =>
+        {
+            o.Fields = TraceFields.TraceId | TraceFields.SpanId | TraceFields.ParentSpanId | TraceFields.TraceState;
+            o.MissingFields = writeEmpty ? MissingFieldBehavior.WriteEmpty : MissingFieldBehavior.Omit;
+        });
+        using var current = Spans.StartChild();
+        current.TraceStateString = "vendor=current";
+        var traceId = ActivityTraceId.CreateFromString("0af7651916cd43dd8448eb211c80319c");
+        var spanId = ActivitySpanId.CreateFromString("b7ad6b7169203331");
+        var parser = new global::Serilog.Parsing.MessageTemplateParser();
+        var replayed = new global::Serilog.Events.LogEvent(
+            DateTimeOffset.Now, global::Serilog.Events.LogEventLevel.Information, null, parser.Parse("replayed"), [], traceId, spanId);
+
+        datadog.Write(replayed);
+        hex.Write(replayed);
+
+        var d = datadogSink.Single;
+        Assert.Equal(((ulong)0x8448eb211c80319c).ToString(System.Globalization.CultureInfo.InvariantCulture), d.Text("dd.trace_id"));
+        Assert.Equal(((ulong)0xb7ad6b7169203331).ToString(System.Globalization.CultureInfo.InvariantCulture), d.Text("dd.span_id"));
+        var h = hexSink.Single;
+        Assert.Equal(traceId.ToHexString(), h.Text("trace_id"));
+        Assert.Equal(spanId.ToHexString(), h.Text("span_id"));
+
+        // The parent, flags and tracestate of the event's span are not known here; the current span's are not the event's.
+        var missing = writeEmpty ? string.Empty : null;
+        Assert.Equal(missing, d.Text("dd.parent_id"));
+        Assert.Equal(missing, d.Text("dd.trace_flags"));
+        Assert.Equal(missing, h.Text("parent_span_id"));
+        Assert.Equal(missing, h.Text("trace_state"));
+    }
+
     [Fact]
     public void An_event_built_without_ids_gets_the_current_spans_ids_whatever_the_field_set()
     {
