@@ -1,3 +1,4 @@
+using System.Globalization;
 using Correlation.Context;
 using Correlation.Diagnostics;
 using Microsoft.Extensions.Configuration;
@@ -119,19 +120,42 @@ internal sealed class TraceCorrelationConfigureFromConfiguration : IConfigureOpt
         return false;
     }
 
+    /// <summary>
+    /// Reads an allow-list either as an object (<c>{ "tenant.id": "tenant" }</c>: key to field name) or as an array
+    /// (<c>[ "tenant.id", "user.id=user" ]</c>: each <c>key</c> or <c>key=fieldName</c>, Serilog's configuration form).
+    /// Configuration shows an array as children named 0, 1, 2...; a section whose children are all so named is read as one.
+    /// </summary>
     private static void ReadMap(IConfigurationSection map, Dictionary<string, string> target)
     {
-        foreach (var entry in map.GetChildren())
+        var entries = map.GetChildren().ToList();
+        var isArray = entries.Count > 0 && entries.TrueForAll(e => int.TryParse(e.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _));
+        foreach (var entry in entries)
         {
             if (entry.Value is null)
             {
-                Report(entry, "(section)", "expected a key mapped to a field name");
+                Report(entry, "(section)", isArray ? "expected 'key' or 'key=fieldName'" : "expected a key mapped to a field name");
             }
-            else
+            else if (!isArray)
             {
                 target[entry.Key] = entry.Value.Trim();
             }
+            else if (TryParseListItem(entry.Value, out var key, out var name))
+            {
+                target[key] = name;
+            }
+            else
+            {
+                Report(entry, entry.Value, "expected 'key' or 'key=fieldName'");
+            }
         }
+    }
+
+    private static bool TryParseListItem(string item, out string key, out string name)
+    {
+        var equals = item.IndexOf('=', StringComparison.Ordinal);
+        key = (equals < 0 ? item : item[..equals]).Trim();
+        name = equals < 0 ? string.Empty : item[(equals + 1)..].Trim();
+        return key.Length > 0 && (equals < 0 || name.Length > 0);
     }
 
     private static void Report(IConfigurationSection entry, string value, string reason)

@@ -147,6 +147,27 @@ public class GenericHostTests
         Assert.Equal("acme", CollectingSerilogSink.Scalar(logEvent, "tenant"));
     }
 
+    [Fact]
+    public void Baggage_as_an_array_takes_key_or_key_equals_field_name_as_in_the_serilog_configuration()
+    {
+        using var root = new TempContentRoot("""
+            { "Logging": { "Correlation": { "Baggage": [ "tenant.id", "user.id=user", "=nameless", " " ] } } }
+            """);
+        var (host, sink) = Build(root, builder => builder.Logging.AddTraceCorrelation());
+        using (host)
+        using (var span = TestSpan.Start())
+        {
+            span.AddBaggage("tenant.id", "acme");
+            span.AddBaggage("user.id", "u-7");
+            host.Services.GetRequiredService<ILogger<GenericHostTests>>().LogInformation("Array");
+            var logEvent = Assert.Single(sink.Events, e => e.MessageTemplate.Text == "Array");
+            Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(logEvent, "trace_id"));
+            Assert.Equal("acme", CollectingSerilogSink.Scalar(logEvent, "tenant.id"));
+            Assert.Equal("u-7", CollectingSerilogSink.Scalar(logEvent, "user"));
+            Assert.DoesNotContain(logEvent.Properties.Keys, k => k is "0" or "1" or "2" or "3" or "nameless" or "");
+        }
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
