@@ -24,9 +24,10 @@ internal ref struct BaggageWriter
             return;
         }
 
-        // The encoded member is never shorter than key + '=' + value: skip the encoding work when that is already too long.
+        // The encoded member (after a ',' unless it is the first) is never shorter than key + '=' + value: skip the
+        // encoding work when that is already too long.
         if (_members == BaggageFormat.MaxMembers || !BaggageFormat.IsToken(key)
-            || _buffer.Length + key.Length + value.Length + 2 > BaggageFormat.MaxBytes)
+            || _buffer.Length + (_buffer.Length > 0 ? 2 : 1) + key.Length + value.Length > BaggageFormat.MaxBytes)
         {
             _dropped++;
             return;

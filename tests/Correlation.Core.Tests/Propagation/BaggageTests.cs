@@ -152,6 +152,19 @@ public class BaggageTests
     }
 
     [Fact]
+    public void A_single_member_of_exactly_8192_bytes_is_sent_as_it_was_received()
+    {
+        // "k=" + 8190 chars: 8192 bytes, the limit both ways (SPEC 9); the first member has no comma before it.
+        var header = "k=" + new string('v', 8190);
+        var received = Headers.BaggageOf(header);
+
+        var sent = Headers.Inject(new PropagatedContext(default, received));
+
+        Assert.Equal(header, Assert.Contains("baggage", sent));
+        Assert.Equal(header, received.ToString());
+    }
+
+    [Fact]
     public void Injection_percent_encodes_values_as_UTF8()
     {
         var baggage = PropagatedBaggage.Create([new BaggageMember("k", "\u00e9 100%,;=\"\\+")]);
