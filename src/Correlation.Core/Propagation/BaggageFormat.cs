@@ -91,7 +91,10 @@ internal static class BaggageFormat
                 continue;
             }
 
-            var keyText = existing >= 0 ? members![existing].Key : properties.IsEmpty ? KeyCache.Get(key) : new string(key);
+            // Properties are remembered against the key instance (and an empty value is always the same instance), so a
+            // member with properties needs a key of its own, and one without must not reuse a key that has some: the
+            // cached key is shared by later extractions on this thread, a repeated key's may carry the loser's properties.
+            var keyText = properties.IsEmpty ? KeyCache.Get(key) : new string(key);
             var decoded = Decode(value);
             string? propertiesText = properties.IsEmpty ? null : propertiesCanonical ? new string(properties) : NormalizeProperties(properties);
             var parsed = new BaggageMember(keyText, decoded, propertiesText);

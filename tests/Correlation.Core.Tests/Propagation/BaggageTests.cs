@@ -50,6 +50,33 @@ public class BaggageTests
     }
 
     [Fact]
+    public void Properties_of_a_repeated_key_do_not_reach_a_later_extraction_of_the_same_key()
+    {
+        // The winner of a repeated key carries properties; a later request on the same thread sends the key with no
+        // properties. Its span must not send the earlier request's properties.
+        Assert.Equal("k=;p=1", Headers.BaggageOf("k=x,k=;p=1").ToString());
+        using var activity = new Activity("later request").Start();
+        Headers.BaggageOf("k=").AddTo(activity);
+
+        var sent = new Dictionary<string, string>();
+        CorrelationPropagator.Baggage.Inject(activity, sent, PropagationCarriers.DictionarySetter);
+
+        Assert.Equal("k=", sent["baggage"]);
+    }
+
+    [Fact]
+    public void A_repeated_key_whose_winner_has_no_properties_is_sent_without_the_loser_s_properties()
+    {
+        using var activity = new Activity("request").Start();
+        Headers.BaggageOf("k=;p=1,k=").AddTo(activity);
+
+        var sent = new Dictionary<string, string>();
+        CorrelationPropagator.Baggage.Inject(activity, sent, PropagationCarriers.DictionarySetter);
+
+        Assert.Equal("k=", sent["baggage"]);
+    }
+
+    [Fact]
     public void Several_baggage_fields_form_one_list()
     {
         using var request = new HttpRequestMessage();
