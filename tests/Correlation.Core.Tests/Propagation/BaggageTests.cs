@@ -202,6 +202,22 @@ public class BaggageTests
         Assert.Equal("\u00e9 100%,;=\"\\+", Headers.BaggageOf(sent).GetValue("k"));
     }
 
+    [Theory]
+    [InlineData("=x")] // a property without a key
+    [InlineData("p;")] // an empty property
+    [InlineData("a;;b")]
+    [InlineData("ttl=60;(p)")] // '(' is not a token char
+    public void Properties_outside_the_grammar_are_not_sent_but_their_member_is(string properties)
+    {
+        var baggage = PropagatedBaggage.Create([new BaggageMember("k", "v", properties), new BaggageMember("k2", "v2", "ttl=60;p")]);
+
+        var sent = Headers.Inject(new PropagatedContext(default, baggage))["baggage"];
+
+        // Sent as given, the member would be invalid and every receiver would drop it whole (SPEC 8, 9).
+        Assert.Equal("k=v,k2=v2;ttl=60;p", sent);
+        Assert.Equal(["k", "k2"], Headers.BaggageOf(sent).Select(m => m.Key));
+    }
+
     [Fact]
     public void Members_with_a_key_that_is_not_a_token_are_not_sent()
     {
