@@ -77,6 +77,21 @@ public class BaggageTests
     }
 
     [Fact]
+    public void Properties_removed_in_code_stay_removed_when_the_span_s_baggage_is_sent()
+    {
+        var extracted = Headers.BaggageOf("k=v;ttl=60,plain=1");
+        var stripped = PropagatedBaggage.Create(extracted.Select(m => new BaggageMember(m.Key, m.Value)));
+        using var activity = new Activity("request").Start();
+        stripped.AddTo(activity);
+
+        var sent = new Dictionary<string, string>();
+        CorrelationPropagator.Baggage.Inject(activity, sent, PropagationCarriers.DictionarySetter);
+
+        Assert.Equal("k=v,plain=1", stripped.ToString());
+        Assert.Equal("k=v,plain=1", sent["baggage"]);
+    }
+
+    [Fact]
     public void Several_baggage_fields_form_one_list()
     {
         using var request = new HttpRequestMessage();
