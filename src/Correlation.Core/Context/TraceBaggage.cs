@@ -56,7 +56,8 @@ public static class TraceBaggage
         {
             foreach (var pair in activity.Baggage)
             {
-                if (pair.Value is not null && seen.Add(pair.Key))
+                // An item with a null value still hides the parents' items of that key, as in Activity.GetBaggageItem.
+                if (seen.Add(pair.Key) && pair.Value is not null)
                 {
                     result.Add(new KeyValuePair<string, string>(pair.Key, pair.Value));
                 }

@@ -81,7 +81,7 @@ internal ref struct BaggageWriter
         {
             foreach (var pair in activity.Baggage)
             {
-                if (pair.Value is null || (baggage.Count > 0 && baggage.GetBaggage(pair.Key) is not null))
+                if (baggage.Count > 0 && baggage.GetBaggage(pair.Key) is not null)
                 {
                     continue;
                 }
@@ -108,7 +108,12 @@ internal ref struct BaggageWriter
                 }
 
                 seenCount++;
-                Add(pair.Key, pair.Value, BaggagePropertiesTable.Lookup(pair.Key, pair.Value));
+
+                // An item with a null value still hides the parents' items of that key, as in Activity.GetBaggageItem.
+                if (pair.Value is not null)
+                {
+                    Add(pair.Key, pair.Value, BaggagePropertiesTable.Lookup(pair.Key, pair.Value));
+                }
             }
         }
         finally

@@ -58,4 +58,24 @@ public class TraceBaggageTests
             OpenTelemetry.Baggage.ClearBaggage();
         }
     }
+
+    [Fact]
+    public void A_null_value_in_a_child_hides_the_parent_s_item_for_logs_and_propagation_alike()
+    {
+        using var spans = new TestSpans();
+        using var parent = spans.Start("parent");
+        parent.AddBaggage("tenant.id", "outer");
+        parent.AddBaggage("region", "eu");
+        using var child = spans.Start("child");
+        child.AddBaggage("tenant.id", null);
+
+        var sent = new Dictionary<string, string>();
+        Correlation.Propagation.CorrelationPropagator.Baggage.Inject(child, sent, Correlation.Propagation.PropagationCarriers.DictionarySetter);
+
+        // The runtime's own lookup stops at the child's item; every view follows it (SPEC 10).
+        Assert.Null(child.GetBaggageItem("tenant.id"));
+        Assert.Null(TraceBaggage.GetItem(child, "tenant.id"));
+        Assert.Equal(["region"], TraceBaggage.GetAll(child).Select(p => p.Key));
+        Assert.Equal("region=eu", sent["baggage"]);
+    }
 }
