@@ -19,9 +19,12 @@ public static class TraceBaggage
     /// <param name="activity">The activity whose chain is searched after OpenTelemetry's baggage, or <see langword="null"/>.</param>
     /// <param name="key">The baggage key.</param>
     /// <returns>The value, or <see langword="null"/>.</returns>
-    public static string? GetItem(Activity? activity, string key)
+    public static string? GetItem(Activity? activity, string key) => GetItem(OpenTelemetry.Baggage.Current, activity, key);
+
+    /// <summary>The merge rule over a given OpenTelemetry baggage (one captured earlier) instead of the current one.</summary>
+    internal static string? GetItem(OpenTelemetry.Baggage baggage, Activity? activity, string key)
     {
-        var value = OpenTelemetry.Baggage.Current.GetBaggage(key);
+        var value = baggage.GetBaggage(key);
         if (value is not null || activity is null)
         {
             return value;
@@ -34,11 +37,14 @@ public static class TraceBaggage
     /// <summary>All baggage items visible from <paramref name="activity"/>, merged as described on <see cref="TraceBaggage"/>. Allocates.</summary>
     /// <param name="activity">The activity, or <see langword="null"/> for OpenTelemetry's baggage alone.</param>
     /// <returns>The items, OpenTelemetry's first, each key once.</returns>
-    public static IReadOnlyList<KeyValuePair<string, string>> GetAll(Activity? activity)
+    public static IReadOnlyList<KeyValuePair<string, string>> GetAll(Activity? activity) => GetAll(OpenTelemetry.Baggage.Current, activity);
+
+    /// <summary>The merge rule over a given OpenTelemetry baggage (one captured earlier) instead of the current one.</summary>
+    internal static IReadOnlyList<KeyValuePair<string, string>> GetAll(OpenTelemetry.Baggage baggage, Activity? activity)
     {
         var result = new List<KeyValuePair<string, string>>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var pair in OpenTelemetry.Baggage.Current.GetBaggage())
+        foreach (var pair in baggage.GetBaggage())
         {
             if (seen.Add(pair.Key))
             {
@@ -50,7 +56,8 @@ public static class TraceBaggage
         {
             foreach (var pair in activity.Baggage)
             {
-                if (pair.Value is not null && seen.Add(pair.Key))
+                // An item with a null value still hides the parents' items of that key, as in Activity.GetBaggageItem.
+                if (seen.Add(pair.Key) && pair.Value is not null)
                 {
                     result.Add(new KeyValuePair<string, string>(pair.Key, pair.Value));
                 }

@@ -19,6 +19,9 @@ public enum TraceFields
     /// <summary>The W3C trace flags as two hex characters: <c>01</c> sampled, <c>02</c> random, <c>03</c> both.</summary>
     TraceFlags = 8,
 
-    /// <summary>The W3C tracestate, as it would be propagated; absent when empty.</summary>
+    /// <summary>
+    /// The span's W3C tracestate as the span holds it (<c>Activity.TraceStateString</c>, what the OTLP exporter sends with
+    /// the span); absent when empty. Propagation may send less: an invalid one not at all, a long one cut to 512 chars.
+    /// </summary>
     TraceState = 16,
 }

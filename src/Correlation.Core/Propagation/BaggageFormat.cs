@@ -91,7 +91,10 @@ internal static class BaggageFormat
                 continue;
             }
 
-            var keyText = existing >= 0 ? members![existing].Key : properties.IsEmpty ? KeyCache.Get(key) : new string(key);
+            // Properties are remembered against the key instance (and an empty value is always the same instance), so a
+            // member with properties needs a key of its own, and one without must not reuse a key that has some: the
+            // cached key is shared by later extractions on this thread, a repeated key's may carry the loser's properties.
+            var keyText = properties.IsEmpty ? KeyCache.Get(key) : new string(key);
             var decoded = Decode(value);
             string? propertiesText = properties.IsEmpty ? null : propertiesCanonical ? new string(properties) : NormalizeProperties(properties);
             var parsed = new BaggageMember(keyText, decoded, propertiesText);
@@ -315,8 +318,38 @@ internal static class BaggageFormat
         return result;
     }
 
-    /// <summary>Whether a properties string can be sent as is.</summary>
-    public static bool IsSendableProperties(string properties) => !properties.AsSpan().ContainsAnyExcept(s_propertyChars);
+    /// <summary>
+    /// Whether a properties string can be sent as is: <c>;</c>-separated properties, each a token key, optionally
+    /// <c>=</c> and a value of baggage octets, with no whitespace. Anything else would make the whole member invalid
+    /// for the receiver, so such properties are not sent (the member is).
+    /// </summary>
+    public static bool IsSendableProperties(string properties)
+    {
+        var rest = properties.AsSpan();
+        if (rest.ContainsAnyExcept(s_propertyChars))
+        {
+            return false;
+        }
+
+        while (true)
+        {
+            // Between two ';' only octets remain, so a value is valid once the key is.
+            var next = rest.IndexOf(';');
+            var property = next < 0 ? rest : rest[..next];
+            var equals = property.IndexOf('=');
+            if (!IsToken(equals < 0 ? property : property[..equals]))
+            {
+                return false;
+            }
+
+            if (next < 0)
+            {
+                return true;
+            }
+
+            rest = rest[(next + 1)..];
+        }
+    }
 
     /// <summary>Appends a value percent-encoded as UTF-8.</summary>
     public static void AppendEncoded(ref CharBuffer buffer, string value)

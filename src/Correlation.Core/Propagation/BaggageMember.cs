@@ -3,6 +3,11 @@ namespace Correlation.Propagation;
 /// <summary>One W3C baggage list member: a key, its decoded value and its properties (the text after the first <c>;</c>).</summary>
 public readonly struct BaggageMember : IEquatable<BaggageMember>
 {
+    // Fields, not auto-properties: default(BaggageMember) skips the constructor, and its key and value must still be
+    // the empty strings the API promises (a null key breaks Activity.Baggage and OpenTelemetry's Baggage).
+    private readonly string? _key;
+    private readonly string? _value;
+
     /// <summary>Creates a member.</summary>
     /// <param name="key">The key, an RFC 7230 token (members with other keys are not sent).</param>
     /// <param name="value">The value, unencoded; it is percent-encoded as UTF-8 when sent.</param>
@@ -10,16 +15,16 @@ public readonly struct BaggageMember : IEquatable<BaggageMember>
     /// <c>ttl=60;secret</c>), or <see langword="null"/>.</param>
     public BaggageMember(string key, string value, string? properties = null)
     {
-        Key = key ?? string.Empty;
-        Value = value ?? string.Empty;
+        _key = key;
+        _value = value;
         Properties = string.IsNullOrEmpty(properties) ? null : properties;
     }
 
-    /// <summary>The key.</summary>
-    public string Key { get; }
+    /// <summary>The key (empty for a default member).</summary>
+    public string Key => _key ?? string.Empty;
 
-    /// <summary>The decoded value.</summary>
-    public string Value { get; }
+    /// <summary>The decoded value (empty for a default member).</summary>
+    public string Value => _value ?? string.Empty;
 
     /// <summary>The properties (<c>k=v;flag</c>, without the leading <c>;</c>), or <see langword="null"/>.</summary>
     public string? Properties { get; }

@@ -24,9 +24,10 @@ internal ref struct BaggageWriter
             return;
         }
 
-        // The encoded member is never shorter than key + '=' + value: skip the encoding work when that is already too long.
+        // The encoded member (after a ',' unless it is the first) is never shorter than key + '=' + value: skip the
+        // encoding work when that is already too long.
         if (_members == BaggageFormat.MaxMembers || !BaggageFormat.IsToken(key)
-            || _buffer.Length + key.Length + value.Length + 2 > BaggageFormat.MaxBytes)
+            || _buffer.Length + (_buffer.Length > 0 ? 2 : 1) + key.Length + value.Length > BaggageFormat.MaxBytes)
         {
             _dropped++;
             return;
@@ -80,7 +81,7 @@ internal ref struct BaggageWriter
         {
             foreach (var pair in activity.Baggage)
             {
-                if (pair.Value is null || (baggage.Count > 0 && baggage.GetBaggage(pair.Key) is not null))
+                if (baggage.Count > 0 && baggage.GetBaggage(pair.Key) is not null)
                 {
                     continue;
                 }
@@ -107,7 +108,12 @@ internal ref struct BaggageWriter
                 }
 
                 seenCount++;
-                Add(pair.Key, pair.Value, BaggagePropertiesTable.Lookup(pair.Key, pair.Value));
+
+                // An item with a null value still hides the parents' items of that key, as in Activity.GetBaggageItem.
+                if (pair.Value is not null)
+                {
+                    Add(pair.Key, pair.Value, BaggagePropertiesTable.Lookup(pair.Key, pair.Value));
+                }
             }
         }
         finally

@@ -43,9 +43,12 @@ public sealed class PropagatedBaggage : IReadOnlyList<BaggageMember>, IEquatable
         var list = new List<BaggageMember>();
         foreach (var given in members)
         {
-            // Properties are remembered against the key instance, so a member with properties gets a key of its own
-            // (the given one may be shared, for example a key string that extraction reuses).
-            var member = given.Properties is null ? given : new BaggageMember(new string(given.Key.AsSpan()), given.Value, given.Properties);
+            // Properties are remembered against the key and value instances, so a member with properties gets a key of
+            // its own (the given one may be shared, for example a key string that extraction reuses), and so does a
+            // member without properties whose key and value still carry some (the application removed them).
+            var member = given.Properties is null && BaggagePropertiesTable.Lookup(given.Key, given.Value) is null
+                ? given
+                : new BaggageMember(new string(given.Key.AsSpan()), given.Value, given.Properties);
             var index = list.FindIndex(m => string.Equals(m.Key, member.Key, StringComparison.Ordinal));
             if (index >= 0)
             {

@@ -56,18 +56,18 @@ public static class PropagationCarriers
             return null;
         }
 
-        string? result = null;
+        string? first = null;
+        StringBuilder? joined = null;
         for (var i = 0; i < carrier.Count; i++)
         {
             var header = carrier[i];
             if (header.Value is not null && string.Equals(header.Key, name, StringComparison.Ordinal))
             {
-                var value = Encoding.UTF8.GetString(header.Value);
-                result = result is null ? value : result + "," + value;
+                Join(ref first, ref joined, Encoding.UTF8.GetString(header.Value));
             }
         }
 
-        return result;
+        return joined?.ToString() ?? first;
     };
 
     /// <summary>Writes into an ordered list of byte-valued headers, replacing every field of that name.</summary>
@@ -123,12 +123,27 @@ public static class PropagationCarriers
             }
         }
 
-        string? result = null;
+        string? first = null;
+        StringBuilder? joined = null;
         foreach (var value in values)
         {
-            result = result is null ? value : result + "," + value;
+            Join(ref first, ref joined, value);
         }
 
-        return result;
+        return joined?.ToString() ?? first;
+    }
+
+    // Repeated fields are joined in one builder: concatenating them one by one copies the growing string per field,
+    // quadratic work that a message repeating a header thousands of times turns into a stall (SPEC 3).
+    private static void Join(ref string? first, ref StringBuilder? joined, string value)
+    {
+        if (first is null)
+        {
+            first = value;
+            return;
+        }
+
+        joined ??= new StringBuilder(first);
+        joined.Append(',').Append(value);
     }
 }

@@ -196,6 +196,29 @@ public class ContextFlowTests
     }
 
     [Fact]
+    public void Restoring_a_stopped_span_leaves_the_current_activity_but_restores_the_baggage()
+    {
+        using var spans = new TestSpans();
+        CapturedTraceContext captured;
+        using (spans.Start("ended before the work runs"))
+        {
+            OpenTelemetry.Baggage.SetBaggage("tenant.id", "acme-corp");
+            captured = CapturedTraceContext.Capture();
+            OpenTelemetry.Baggage.ClearBaggage();
+        }
+
+        using var running = spans.Start("current where the work runs");
+        using (captured.Restore())
+        {
+            Assert.Same(running, Activity.Current);
+            Assert.Equal("acme-corp", TraceBaggage.GetItem("tenant.id"));
+        }
+
+        Assert.Same(running, Activity.Current);
+        Assert.Null(TraceBaggage.GetItem("tenant.id"));
+    }
+
+    [Fact]
     public void Nested_spans_report_the_innermost_span_and_its_parent()
     {
         using var spans = new TestSpans();

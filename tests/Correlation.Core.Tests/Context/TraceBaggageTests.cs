@@ -9,11 +9,9 @@ public class TraceBaggageTests
     public void Activity_baggage_is_found_up_the_parent_chain_innermost_first()
     {
         using var spans = new TestSpans();
-        using var parent = spans.Start("parent");
-        parent.AddBaggage("tenant.id", "outer");
-        parent.AddBaggage("region", "eu");
-        using var child = spans.Start("child");
-        child.AddBaggage("tenant.id", "inner");
+        var (parent, child) = ParentAndChild(spans, childTenant: "inner");
+        using var _ = parent;
+        using var __ = child;
 
         Assert.Equal("inner", TraceBaggage.GetItem("tenant.id"));
         Assert.Equal("eu", TraceBaggage.GetItem("region"));
@@ -57,5 +55,34 @@ public class TraceBaggageTests
         {
             OpenTelemetry.Baggage.ClearBaggage();
         }
+    }
+
+    [Fact]
+    public void A_null_value_in_a_child_hides_the_parent_s_item_for_logs_and_propagation_alike()
+    {
+        using var spans = new TestSpans();
+        var (parent, child) = ParentAndChild(spans, childTenant: null);
+        using var _ = parent;
+        using var __ = child;
+
+        var sent = new Dictionary<string, string>();
+        Correlation.Propagation.CorrelationPropagator.Baggage.Inject(child, sent, Correlation.Propagation.PropagationCarriers.DictionarySetter);
+
+        // The runtime's own lookup stops at the child's item; every view follows it (SPEC 10).
+        Assert.Null(child.GetBaggageItem("tenant.id"));
+        Assert.Null(TraceBaggage.GetItem(child, "tenant.id"));
+        Assert.Equal(["region"], TraceBaggage.GetAll(child).Select(p => p.Key));
+        Assert.Equal("region=eu", sent["baggage"]);
+    }
+
+    /// <summary>A parent with <c>tenant.id=outer</c> and <c>region=eu</c>, and a current child that adds <c>tenant.id</c>.</summary>
+    private static (System.Diagnostics.Activity Parent, System.Diagnostics.Activity Child) ParentAndChild(TestSpans spans, string? childTenant)
+    {
+        var parent = spans.Start("parent");
+        parent.AddBaggage("tenant.id", "outer");
+        parent.AddBaggage("region", "eu");
+        var child = spans.Start("child");
+        child.AddBaggage("tenant.id", childTenant);
+        return (parent, child);
     }
 }

@@ -41,4 +41,37 @@ public class TraceContextSnapshotTests
         Assert.Equal(default, none.TraceId);
         Assert.False(none.IsSampled);
     }
+
+    [Fact]
+    public void Baggage_is_read_from_the_context_of_the_moment_the_snapshot_was_taken()
+    {
+        using var spans = new TestSpans();
+        OpenTelemetry.Baggage.SetBaggage("tenant.id", "at-capture");
+        try
+        {
+            var outside = TraceContextSnapshot.Current;
+            using var later = spans.Start("started after the snapshot");
+            later.AddBaggage("region", "eu");
+            OpenTelemetry.Baggage.SetBaggage("tenant.id", "changed-later");
+
+            Assert.Equal("at-capture", outside.GetBaggageItem("tenant.id"));
+            Assert.Null(outside.GetBaggageItem("region"));
+            Assert.Equal([new KeyValuePair<string, string>("tenant.id", "at-capture")], outside.GetBaggage());
+        }
+        finally
+        {
+            OpenTelemetry.Baggage.ClearBaggage();
+        }
+    }
+
+    [Fact]
+    public void A_snapshot_of_a_given_activity_reads_that_activity_s_baggage()
+    {
+        using var hierarchical = new Activity("legacy").SetIdFormat(ActivityIdFormat.Hierarchical).AddBaggage("k", "v");
+
+        var snapshot = TraceContextSnapshot.From(hierarchical);
+
+        Assert.False(snapshot.IsValid);
+        Assert.Equal("v", snapshot.GetBaggageItem("k"));
+    }
 }

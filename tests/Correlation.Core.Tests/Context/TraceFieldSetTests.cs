@@ -94,6 +94,20 @@ public class TraceFieldSetTests
         Assert.Equal("vendor=value", fields["trace_state"]);
     }
 
+    [Fact]
+    public void The_trace_state_field_is_the_span_s_own_even_where_propagation_would_send_less()
+    {
+        using var spans = new TestSpans();
+        using var span = spans.Start();
+        var set = TraceFieldSet.Create(new TraceContextOptions { Fields = TraceFields.TraceState });
+        var longState = string.Join(",", Enumerable.Range(0, 30).Select(i => $"k{i:D2}=" + new string('v', 20)));
+
+        span.TraceStateString = longState;
+        Assert.Equal(longState, set.GetValue(span, 0));
+        span.TraceStateString = "Vendor=1";
+        Assert.Equal("Vendor=1", set.GetValue(span, 0));
+    }
+
     [Theory]
     [InlineData(ActivityTraceFlags.None, "00")]
     [InlineData(ActivityTraceFlags.Recorded, "01")]

@@ -50,6 +50,30 @@ public class BaggageTests
     }
 
     [Fact]
+    public void Properties_of_a_repeated_key_do_not_reach_a_later_extraction_of_the_same_key()
+    {
+        // The winner of a repeated key carries properties; a later request on the same thread sends the key with no
+        // properties. Its span must not send the earlier request's properties.
+        Assert.Equal("k=;p=1", Headers.BaggageOf("k=x,k=;p=1").ToString());
+
+        Assert.Equal("k=", SentFromASpanCarrying(Headers.BaggageOf("k=")));
+    }
+
+    [Fact]
+    public void A_repeated_key_whose_winner_has_no_properties_is_sent_without_the_loser_s_properties()
+        => Assert.Equal("k=", SentFromASpanCarrying(Headers.BaggageOf("k=;p=1,k=")));
+
+    [Fact]
+    public void Properties_removed_in_code_stay_removed_when_the_span_s_baggage_is_sent()
+    {
+        var extracted = Headers.BaggageOf("k=v;ttl=60,plain=1");
+        var stripped = PropagatedBaggage.Create(extracted.Select(m => new BaggageMember(m.Key, m.Value)));
+
+        Assert.Equal("k=v,plain=1", stripped.ToString());
+        Assert.Equal("k=v,plain=1", SentFromASpanCarrying(stripped));
+    }
+
+    [Fact]
     public void Several_baggage_fields_form_one_list()
     {
         using var request = new HttpRequestMessage();
@@ -152,6 +176,19 @@ public class BaggageTests
     }
 
     [Fact]
+    public void A_single_member_of_exactly_8192_bytes_is_sent_as_it_was_received()
+    {
+        // "k=" + 8190 chars: 8192 bytes, the limit both ways (SPEC 9); the first member has no comma before it.
+        var header = "k=" + new string('v', 8190);
+        var received = Headers.BaggageOf(header);
+
+        var sent = Headers.Inject(new PropagatedContext(default, received));
+
+        Assert.Equal(header, Assert.Contains("baggage", sent));
+        Assert.Equal(header, received.ToString());
+    }
+
+    [Fact]
     public void Injection_percent_encodes_values_as_UTF8()
     {
         var baggage = PropagatedBaggage.Create([new BaggageMember("k", "\u00e9 100%,;=\"\\+")]);
@@ -160,6 +197,22 @@ public class BaggageTests
 
         Assert.Equal("k=%C3%A9%20100%25%2C%3B=%22%5C+", sent);
         Assert.Equal("\u00e9 100%,;=\"\\+", Headers.BaggageOf(sent).GetValue("k"));
+    }
+
+    [Theory]
+    [InlineData("=x")] // a property without a key
+    [InlineData("p;")] // an empty property
+    [InlineData("a;;b")]
+    [InlineData("ttl=60;(p)")] // '(' is not a token char
+    public void Properties_outside_the_grammar_are_not_sent_but_their_member_is(string properties)
+    {
+        var baggage = PropagatedBaggage.Create([new BaggageMember("k", "v", properties), new BaggageMember("k2", "v2", "ttl=60;p")]);
+
+        var sent = Headers.Inject(new PropagatedContext(default, baggage))["baggage"];
+
+        // Sent as given, the member would be invalid and every receiver would drop it whole (SPEC 8, 9).
+        Assert.Equal("k=v,k2=v2;ttl=60;p", sent);
+        Assert.Equal(["k", "k2"], Headers.BaggageOf(sent).Select(m => m.Key));
     }
 
     [Fact]
@@ -189,5 +242,16 @@ public class BaggageTests
 
         Assert.Equal(["a", "b", "c"], activity.Baggage.Select(p => p.Key));
         Assert.Equal("2", Correlation.Context.TraceBaggage.GetItem(activity, "b"));
+    }
+
+    /// <summary>The baggage header injected from a span that carries <paramref name="baggage"/> (the ambient path, where
+    /// properties are found again by key and value).</summary>
+    private static string SentFromASpanCarrying(PropagatedBaggage baggage)
+    {
+        using var activity = new Activity("request").Start();
+        baggage.AddTo(activity);
+        var sent = new Dictionary<string, string>();
+        CorrelationPropagator.Baggage.Inject(activity, sent, PropagationCarriers.DictionarySetter);
+        return sent["baggage"];
     }
 }
