@@ -52,7 +52,7 @@ public sealed class TraceFieldSet
 
     /// <summary>
     /// Compiles options into a field set. This is configuration code: it throws on invalid options
-    /// (an empty or duplicate field name, an undefined profile).
+    /// (an empty or duplicate field name, an undefined profile or missing-field behaviour).
     /// </summary>
     /// <param name="options">The options; they are read now and not kept.</param>
     /// <returns>The compiled field set.</returns>
@@ -62,6 +62,11 @@ public sealed class TraceFieldSet
         if (!Enum.IsDefined(options.Profile))
         {
             throw new ArgumentException($"Unknown profile '{options.Profile}'.", nameof(options));
+        }
+
+        if (!Enum.IsDefined(options.MissingFields))
+        {
+            throw new ArgumentException($"Unknown missing-field behaviour '{options.MissingFields}'.", nameof(options));
         }
 
         var profile = options.Profile;

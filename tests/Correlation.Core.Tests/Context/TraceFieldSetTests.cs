@@ -199,12 +199,13 @@ public class TraceFieldSetTests
     }
 
     [Fact]
-    public void An_empty_name_or_unknown_profile_is_a_configuration_error()
+    public void An_empty_name_unknown_profile_or_unknown_missing_field_behaviour_is_a_configuration_error()
     {
         var options = new TraceContextOptions();
         options.Names[TraceFields.TraceId] = " ";
         Assert.Throws<ArgumentException>(() => TraceFieldSet.Create(options));
         Assert.Throws<ArgumentException>(() => TraceFieldSet.Create(new TraceContextOptions { Profile = (TraceFieldProfile)42 }));
+        Assert.Throws<ArgumentException>(() => TraceFieldSet.Create(new TraceContextOptions { MissingFields = (MissingFieldBehavior)7 }));
     }
 
     [Fact]
