@@ -196,7 +196,7 @@ public sealed class BatchSpanProcessor : SpanProcessor
         return true;
     }
 
-    internal override void SetResource(Resource resource) => SetExporterResource(_exporter, resource);
+    internal override void SetProviderSettings(Resource resource, SpanLimits limits) => SetExporterSettings(_exporter, resource, limits);
 
     private bool WaitFor(Func<bool> done, Stopwatch stopwatch, int timeoutMilliseconds)
     {

@@ -123,5 +123,5 @@ public sealed class SimpleSpanProcessor : SpanProcessor
         }
     }
 
-    internal override void SetResource(Resource resource) => SetExporterResource(_exporter, resource);
+    internal override void SetProviderSettings(Resource resource, SpanLimits limits) => SetExporterSettings(_exporter, resource, limits);
 }
