@@ -71,6 +71,41 @@ public class SimpleSpanProcessorTests
     }
 
     [Fact]
+    public void Shutdown_waits_for_an_export_in_progress_before_shutting_the_exporter_down()
+    {
+        using var gate = new ManualResetEventSlim(false);
+        var shutdownsSeenByExport = -1;
+        var disposalsSeenByExport = -1;
+        var exporter = new ScriptedExporter { Gate = gate };
+        exporter.OnExport = _ =>
+        {
+            shutdownsSeenByExport = Volatile.Read(ref exporter.ShutdownCount);
+            disposalsSeenByExport = Volatile.Read(ref exporter.DisposeCount);
+            return ExportResult.Success;
+        };
+        var processor = new SimpleSpanProcessor(exporter);
+
+        // Dedicated threads: a starved thread pool would delay the shutdown and let the test pass for the wrong reason.
+        var ending = new Thread(() => processor.OnEnd(TraceTestKit.NewRecordedSpan("in flight")));
+        ending.Start();
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref exporter.Entered) == 1, 10_000));
+
+        var shutdownResult = false;
+        var shutdown = new Thread(() => shutdownResult = processor.Shutdown(Timeout.Infinite));
+        shutdown.Start();
+        Assert.False(shutdown.Join(300), "Shutdown returned while an export was still running");
+        gate.Set();
+
+        Assert.True(shutdown.Join(10_000));
+        Assert.True(shutdownResult);
+        Assert.True(ending.Join(10_000));
+        Assert.Equal(0, shutdownsSeenByExport);
+        Assert.Equal(0, disposalsSeenByExport);
+        Assert.Equal(1, exporter.ShutdownCount);
+        Assert.Equal("in flight", Assert.Single(exporter.Spans).DisplayName);
+    }
+
+    [Fact]
     public void Shutdown_disposes_the_exporter()
     {
         var exporter = new ScriptedExporter();
