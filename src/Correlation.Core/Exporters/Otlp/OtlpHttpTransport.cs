@@ -7,7 +7,8 @@ namespace Correlation.Exporters.Otlp;
 
 /// <summary>
 /// Posts one encoded request and retries it (shared/SPEC.md 22): on 429, 502, 503, 504 and on connection failures,
-/// with exponential backoff and jitter or the server's <c>Retry-After</c>, as long as the export timeout allows.
+/// after the exponential backoff with jitter or the server's <c>Retry-After</c>, whichever is longer, as long as the
+/// export timeout allows.
 /// Every other status fails at once. Runs synchronously on the caller (the batch worker).
 /// </summary>
 internal sealed class OtlpHttpTransport : IDisposable
@@ -191,7 +192,10 @@ internal sealed class OtlpHttpTransport : IDisposable
                 continue;
             }
 
-            var delay = retryAfter ?? Backoff(attempt);
+            // Retry-After is the least the server asks for, never less than our own backoff: a server (or proxy) that
+            // answers "Retry-After: 0" to every request would otherwise be hammered until the export timeout.
+            var backoff = Backoff(attempt);
+            var delay = retryAfter is { } asked && asked > backoff ? asked : backoff;
             remaining = _timeout - Stopwatch.GetElapsedTime(started);
             if (delay >= remaining)
             {

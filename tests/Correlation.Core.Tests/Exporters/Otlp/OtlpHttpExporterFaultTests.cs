@@ -93,6 +93,26 @@ public class OtlpHttpExporterFaultTests
     }
 
     [Fact]
+    public async Task Retry_After_zero_does_not_turn_the_retries_into_a_request_storm()
+    {
+        await using var server = await OtlpTestServer.StartAsync(static (_, context) =>
+        {
+            context.Response.StatusCode = 503;
+            context.Response.Headers.RetryAfter = "0";
+            return Task.CompletedTask;
+        });
+        using var trace = new OtlpTestTrace();
+        using var exporter = NewExporter(server.TracesUri, timeoutMs: 1500);
+
+        Assert.Equal(ExportResult.Failure, exporter.Export(trace.Build()));
+
+        // The backoff (20 ms, then 1.5 times longer up to 200 ms, jittered down to half) still spaces the retries: a
+        // dozen or so requests in 1.5 s, not one after another as fast as the server can answer.
+        Assert.InRange(server.Requests.Count, 2, 40);
+        Assert.Equal(4, exporter.DroppedSpans);
+    }
+
+    [Fact]
     public async Task Retry_After_beyond_the_export_timeout_gives_up_at_once()
     {
         await using var server = await OtlpTestServer.StartAsync(static (_, context) =>
