@@ -280,6 +280,32 @@ public class OtlpHttpExporterFaultTests
     }
 
     [Fact]
+    public async Task A_2xx_whose_body_breaks_off_is_delivered_not_sent_again()
+    {
+        await using var server = await OtlpTestServer.StartAsync(static async (_, context) =>
+        {
+            // The backend accepted the batch, then the connection dies in the middle of the (partial-success) body.
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/x-protobuf";
+            context.Response.ContentLength = 1000;
+            await context.Response.Body.WriteAsync(new byte[10]);
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(300);
+            context.Abort();
+        });
+        using var trace = new OtlpTestTrace();
+        using var exporter = NewExporter(server.TracesUri, timeoutMs: 3000);
+
+        var result = exporter.Export(trace.Build());
+
+        Assert.Equal(ExportResult.Success, result);
+        Assert.Single(server.Requests);
+        Assert.Equal(0, exporter.Retries);
+        Assert.Equal(4, exporter.ExportedSpans);
+        Assert.Equal(0, exporter.DroppedSpans);
+    }
+
+    [Fact]
     public async Task A_response_that_is_not_HTTP_is_not_retried()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
