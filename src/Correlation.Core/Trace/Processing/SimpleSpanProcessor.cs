@@ -7,8 +7,8 @@ namespace Correlation.Trace.Processing;
 /// <summary>
 /// Exports each sampled span as it ends, on the ending thread (one export at a time). For tests, the console and
 /// debugging; use <see cref="BatchSpanProcessor"/> for a network exporter. With a finite timeout, ForceFlush and
-/// Shutdown return within it even if the exporter hangs. Shutdown waits for an export in progress, then shuts the
-/// exporter down and disposes it.
+/// Shutdown return within it even if the exporter hangs. ForceFlush and Shutdown wait for an export in progress;
+/// Shutdown then shuts the exporter down and disposes it.
 /// </summary>
 public sealed class SimpleSpanProcessor : SpanProcessor
 {
@@ -71,7 +71,19 @@ public sealed class SimpleSpanProcessor : SpanProcessor
 
     /// <inheritdoc/>
     protected override bool OnForceFlush(int timeoutMilliseconds)
-        => RunBounded(() => _exporter.ForceFlush(timeoutMilliseconds), timeoutMilliseconds);
+    {
+        // A span that ended before the call may still be in an export on another thread (SPEC 17: flush exports
+        // everything ended before it): wait for that export, then flush.
+        return RunBounded(
+            () =>
+            {
+                lock (_exportLock)
+                {
+                    return _exporter.ForceFlush(timeoutMilliseconds);
+                }
+            },
+            timeoutMilliseconds);
+    }
 
     /// <inheritdoc/>
     protected override bool OnShutdown(int timeoutMilliseconds)

@@ -106,6 +106,38 @@ public class SimpleSpanProcessorTests
     }
 
     [Fact]
+    public void ForceFlush_waits_for_an_export_in_progress_then_flushes_the_exporter()
+    {
+        using var gate = new ManualResetEventSlim(false);
+        var flushesSeenByExport = -1;
+        var exporter = new ScriptedExporter { Gate = gate };
+        exporter.OnExport = _ =>
+        {
+            flushesSeenByExport = Volatile.Read(ref exporter.FlushCount);
+            return ExportResult.Success;
+        };
+        using var processor = new SimpleSpanProcessor(exporter);
+
+        // Dedicated threads: a starved thread pool would delay the flush and let the test pass for the wrong reason.
+        var ending = new Thread(() => processor.OnEnd(TraceTestKit.NewRecordedSpan("ended before the flush")));
+        ending.Start();
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref exporter.Entered) == 1, 10_000));
+
+        var flushed = false;
+        var flush = new Thread(() => flushed = processor.ForceFlush(Timeout.Infinite));
+        flush.Start();
+        Assert.False(flush.Join(300), "ForceFlush returned while a span that ended before it was still being exported");
+        gate.Set();
+
+        Assert.True(flush.Join(10_000));
+        Assert.True(flushed);
+        Assert.True(ending.Join(10_000));
+        Assert.Equal(0, flushesSeenByExport);
+        Assert.Equal(1, Volatile.Read(ref exporter.FlushCount));
+        Assert.Single(exporter.Spans);
+    }
+
+    [Fact]
     public void Shutdown_disposes_the_exporter()
     {
         var exporter = new ScriptedExporter();
