@@ -70,71 +70,65 @@ public class SimpleSpanProcessorTests
         Assert.True(processor.Shutdown(5000));
     }
 
-    [Fact]
-    public void Shutdown_waits_for_an_export_in_progress_before_shutting_the_exporter_down()
+    /// <summary>
+    /// Ends a span whose export blocks, runs <paramref name="call"/> while it is blocked, checks that the call waits,
+    /// then lets the export finish; returns the call's result and what the export saw of the exporter when it ran
+    /// (flush, shutdown and dispose counts). Dedicated threads: a starved thread pool would delay the call and let
+    /// the test pass for the wrong reason.
+    /// </summary>
+    private static (bool Result, (int Flushes, int Shutdowns, int Disposals) SeenByExport) CallDuringAnExport(
+        ScriptedExporter exporter, SimpleSpanProcessor processor, Func<bool> call)
     {
         using var gate = new ManualResetEventSlim(false);
-        var shutdownsSeenByExport = -1;
-        var disposalsSeenByExport = -1;
-        var exporter = new ScriptedExporter { Gate = gate };
+        var seen = (-1, -1, -1);
+        exporter.Gate = gate;
         exporter.OnExport = _ =>
         {
-            shutdownsSeenByExport = Volatile.Read(ref exporter.ShutdownCount);
-            disposalsSeenByExport = Volatile.Read(ref exporter.DisposeCount);
+            seen = (Volatile.Read(ref exporter.FlushCount), Volatile.Read(ref exporter.ShutdownCount), Volatile.Read(ref exporter.DisposeCount));
             return ExportResult.Success;
         };
-        var processor = new SimpleSpanProcessor(exporter);
-
-        // Dedicated threads: a starved thread pool would delay the shutdown and let the test pass for the wrong reason.
         var ending = new Thread(() => processor.OnEnd(TraceTestKit.NewRecordedSpan("in flight")));
         ending.Start();
         Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref exporter.Entered) == 1, 10_000));
 
-        var shutdownResult = false;
-        var shutdown = new Thread(() => shutdownResult = processor.Shutdown(Timeout.Infinite));
-        shutdown.Start();
-        Assert.False(shutdown.Join(300), "Shutdown returned while an export was still running");
+        var result = false;
+        var caller = new Thread(() => result = call());
+        caller.Start();
+        Assert.False(caller.Join(300), "the call returned while a span that ended before it was still being exported");
         gate.Set();
 
-        Assert.True(shutdown.Join(10_000));
-        Assert.True(shutdownResult);
+        Assert.True(caller.Join(10_000));
         Assert.True(ending.Join(10_000));
-        Assert.Equal(0, shutdownsSeenByExport);
-        Assert.Equal(0, disposalsSeenByExport);
-        Assert.Equal(1, exporter.ShutdownCount);
+        exporter.Gate = null;
         Assert.Equal("in flight", Assert.Single(exporter.Spans).DisplayName);
+        return (result, seen);
+    }
+
+    [Fact]
+    public void Shutdown_waits_for_an_export_in_progress_before_shutting_the_exporter_down()
+    {
+        var exporter = new ScriptedExporter();
+        var processor = new SimpleSpanProcessor(exporter);
+
+        var (result, seen) = CallDuringAnExport(exporter, processor, () => processor.Shutdown(Timeout.Infinite));
+
+        Assert.True(result);
+        Assert.Equal(0, seen.Shutdowns);
+        Assert.Equal(0, seen.Disposals);
+        Assert.Equal(1, exporter.ShutdownCount);
     }
 
     [Fact]
     public void ForceFlush_waits_for_an_export_in_progress_then_flushes_the_exporter()
     {
-        using var gate = new ManualResetEventSlim(false);
-        var flushesSeenByExport = -1;
-        var exporter = new ScriptedExporter { Gate = gate };
-        exporter.OnExport = _ =>
-        {
-            flushesSeenByExport = Volatile.Read(ref exporter.FlushCount);
-            return ExportResult.Success;
-        };
+        var exporter = new ScriptedExporter();
         using var processor = new SimpleSpanProcessor(exporter);
 
-        // Dedicated threads: a starved thread pool would delay the flush and let the test pass for the wrong reason.
-        var ending = new Thread(() => processor.OnEnd(TraceTestKit.NewRecordedSpan("ended before the flush")));
-        ending.Start();
-        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref exporter.Entered) == 1, 10_000));
+        var (result, seen) = CallDuringAnExport(exporter, processor, () => processor.ForceFlush(Timeout.Infinite));
 
-        var flushed = false;
-        var flush = new Thread(() => flushed = processor.ForceFlush(Timeout.Infinite));
-        flush.Start();
-        Assert.False(flush.Join(300), "ForceFlush returned while a span that ended before it was still being exported");
-        gate.Set();
-
-        Assert.True(flush.Join(10_000));
-        Assert.True(flushed);
-        Assert.True(ending.Join(10_000));
-        Assert.Equal(0, flushesSeenByExport);
+        Assert.True(result);
+        Assert.Equal(0, seen.Flushes);
         Assert.Equal(1, Volatile.Read(ref exporter.FlushCount));
-        Assert.Single(exporter.Spans);
     }
 
     [Fact]
