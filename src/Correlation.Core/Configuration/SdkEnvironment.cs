@@ -85,9 +85,9 @@ internal sealed class SdkEnvironment
         }
     }
 
-    public int ReadPositiveInt(string name, int defaultValue) => ReadInt(name, defaultValue, 1);
+    public int ReadPositiveInt(string name, int defaultValue, int maximum = int.MaxValue) => ReadInt(name, defaultValue, 1, maximum);
 
-    public int ReadNonNegativeInt(string name, int defaultValue) => ReadInt(name, defaultValue, 0);
+    public int ReadNonNegativeInt(string name, int defaultValue) => ReadInt(name, defaultValue, 0, int.MaxValue);
 
     internal static Sampler DefaultSampler() => new ParentBasedSampler(new AlwaysOnSampler());
 
@@ -108,7 +108,7 @@ internal sealed class SdkEnvironment
         return 1.0;
     }
 
-    private int ReadInt(string name, int defaultValue, int minimum)
+    private int ReadInt(string name, int defaultValue, int minimum, int maximum)
     {
         var raw = Get(name);
         if (raw is null)
@@ -116,13 +116,15 @@ internal sealed class SdkEnvironment
             return defaultValue;
         }
 
-        if (int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum)
+        if (int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum && value <= maximum)
         {
             return value;
         }
 
-        CorrelationEventSource.Log.InvalidConfiguration(
-            name, raw, "expected an integer >= " + minimum.ToString(CultureInfo.InvariantCulture) + "; using " + defaultValue.ToString(CultureInfo.InvariantCulture));
+        var expected = maximum == int.MaxValue
+            ? "expected an integer >= " + minimum.ToString(CultureInfo.InvariantCulture)
+            : "expected an integer from " + minimum.ToString(CultureInfo.InvariantCulture) + " to " + maximum.ToString(CultureInfo.InvariantCulture);
+        CorrelationEventSource.Log.InvalidConfiguration(name, raw, expected + "; using " + defaultValue.ToString(CultureInfo.InvariantCulture));
         return defaultValue;
     }
 

@@ -33,7 +33,7 @@ public sealed class TracerProvider : IDisposable
         IsEnabled = !disabled;
         foreach (var processor in processors)
         {
-            processor.SetResource(resource);
+            processor.SetProviderSettings(resource, limits);
         }
 
         if (disabled)

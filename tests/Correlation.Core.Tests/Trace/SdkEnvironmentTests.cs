@@ -157,6 +157,22 @@ public class SdkEnvironmentTests
         Assert.True(capture.Has("InvalidConfiguration", variable, value));
     }
 
+    [Theory]
+    [InlineData("2147483647")]
+    [InlineData("1073741825")]
+    public void A_queue_size_too_large_to_allocate_warns_and_uses_the_default_instead_of_failing_the_build(string value)
+    {
+        using var capture = new DiagnosticsCapture();
+        var options = new BatchSpanProcessorOptions(With((SdkEnvironment.BspMaxQueueSize, value)));
+
+        Assert.Equal(2048, options.MaxQueueSize);
+        Assert.True(capture.Has("InvalidConfiguration", SdkEnvironment.BspMaxQueueSize, value));
+        new BatchSpanProcessor(new ScriptedExporter(), options).Dispose();
+
+        // Set in code, the same value is a configuration error with a clear exception, not an overflow or out-of-memory.
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BatchSpanProcessor(new ScriptedExporter(), new BatchSpanProcessorOptions(With()) { MaxQueueSize = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) }));
+    }
+
     [Fact]
     public void Span_limits_are_read_from_OTEL_SPAN_and_event_and_link_variables()
     {

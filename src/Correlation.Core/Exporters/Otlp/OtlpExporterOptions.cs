@@ -107,7 +107,8 @@ public sealed class OtlpExporterOptions
 
     internal TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(5);
 
-    internal OtlpSpanLimits Limits { get; set; } = OtlpSpanLimits.Default;
+    /// <summary>Limits set by tests; <see langword="null"/>: the provider's span limits, else 128 of each.</summary>
+    internal OtlpSpanLimits? Limits { get; set; }
 
     internal static Uri AppendSignalPath(Uri baseEndpoint)
     {
@@ -219,9 +220,11 @@ public sealed class OtlpExporterOptions
         var headers = Read(environment, "OTEL_EXPORTER_OTLP_TRACES_HEADERS", "OTEL_EXPORTER_OTLP_HEADERS", out name);
         if (headers is not null)
         {
-            if (!KeyValueListParser.TryParse(headers, out var pairs, out var error))
+            if (!KeyValueListParser.TryParse(headers, out var pairs, out _))
             {
-                CorrelationEventSource.Log.InvalidConfiguration(name, headers, error + "; the variable is ignored");
+                // The parser's reason quotes the bad member: header values are credentials, so report the keys only.
+                CorrelationEventSource.Log.InvalidConfiguration(
+                    name, KeysOnly(headers), "a member is not key=value or has an invalid percent-encoding; the variable is ignored");
                 return;
             }
 
@@ -236,6 +239,19 @@ public sealed class OtlpExporterOptions
                 Headers[pair.Key] = pair.Value;
             }
         }
+    }
+
+    /// <summary>A header list as it may be reported: each member's key, its value replaced by <c>***</c>.</summary>
+    private static string KeysOnly(string headers)
+    {
+        var members = headers.Split(',');
+        for (var i = 0; i < members.Length; i++)
+        {
+            var eq = members[i].IndexOf('=', StringComparison.Ordinal);
+            members[i] = eq < 0 ? "***" : members[i][..eq].Trim() + "=***";
+        }
+
+        return string.Join(',', members);
     }
 
     internal static bool IsToken(string name)

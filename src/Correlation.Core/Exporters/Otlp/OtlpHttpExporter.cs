@@ -18,13 +18,15 @@ public sealed class OtlpHttpExporter : SpanExporter
 
     private readonly OtlpExportProtocol _protocol;
     private readonly bool _gzip;
-    private readonly OtlpSpanLimits _limits;
+    private readonly OtlpSpanLimits? _fixedLimits;
     private readonly OtlpHttpTransport _transport;
     private readonly OtlpScopeBatch _batch = new();
     private readonly OtlpBuffer _payload = new();
     private readonly OtlpJsonSerializer? _json;
     private readonly object _exportLock = new();
     private MemoryStream? _compressed;
+    private Trace.SpanLimits? _limitsSource;
+    private OtlpSpanLimits _providerLimits = OtlpSpanLimits.Default;
     private long _exported;
     private long _dropped;
     private long _rejected;
@@ -44,7 +46,7 @@ public sealed class OtlpHttpExporter : SpanExporter
         ArgumentNullException.ThrowIfNull(options);
         _protocol = options.Protocol;
         _gzip = options.Compression == OtlpCompression.Gzip;
-        _limits = options.Limits;
+        _fixedLimits = options.Limits;
         _transport = new OtlpHttpTransport(options);
         if (_protocol == OtlpExportProtocol.HttpJson)
         {
@@ -136,13 +138,14 @@ public sealed class OtlpHttpExporter : SpanExporter
     /// <summary>Writes the current batch into the payload buffer in the configured encoding (also used by benchmarks).</summary>
     internal void Serialize()
     {
+        var limits = Limits();
         if (_json is not null)
         {
-            _json.Write(_payload, Resource, _batch, _limits);
+            _json.Write(_payload, Resource, _batch, limits);
         }
         else
         {
-            OtlpProtobufSerializer.Write(_payload, Resource, _batch, _limits);
+            OtlpProtobufSerializer.Write(_payload, Resource, _batch, limits);
         }
     }
 
@@ -194,6 +197,27 @@ public sealed class OtlpHttpExporter : SpanExporter
                 Monitor.Exit(_exportLock);
             }
         }
+    }
+
+    /// <summary>
+    /// The provider's span limits (converted once), so that a span the SDK kept whole is exported whole even when the
+    /// provider allows more than 128 of something; outside a provider, 128 of each.
+    /// </summary>
+    private OtlpSpanLimits Limits()
+    {
+        if (_fixedLimits is not null)
+        {
+            return _fixedLimits;
+        }
+
+        var source = ProviderLimits;
+        if (source is not null && !ReferenceEquals(source, _limitsSource))
+        {
+            _providerLimits = OtlpSpanLimits.From(source);
+            _limitsSource = source;
+        }
+
+        return _providerLimits;
     }
 
     private (byte[] Body, int Length) Compress()

@@ -7,7 +7,8 @@ namespace Correlation.Exporters.Otlp;
 
 /// <summary>
 /// Posts one encoded request and retries it (shared/SPEC.md 22): on 429, 502, 503, 504 and on connection failures,
-/// with exponential backoff and jitter or the server's <c>Retry-After</c>, as long as the export timeout allows.
+/// after the exponential backoff with jitter or the server's <c>Retry-After</c>, whichever is longer, as long as the
+/// export timeout allows.
 /// Every other status fails at once. Runs synchronously on the caller (the batch worker).
 /// </summary>
 internal sealed class OtlpHttpTransport : IDisposable
@@ -125,25 +126,15 @@ internal sealed class OtlpHttpTransport : IDisposable
                 using var response = _client.Send(request, HttpCompletionOption.ResponseHeadersRead, cts.Token);
                 using var abort = cts.Token.Register(static state => ((HttpResponseMessage)state!).Dispose(), response);
                 var status = (int)response.StatusCode;
-                var rented = ArrayPool<byte>.Shared.Rent(MaxResponseBodyBytes);
-                int bodyLength;
-                try
+                if (status >= 200 && status < 300)
                 {
-                    bodyLength = ReadBounded(response, rented, cts.Token);
-                    if (status >= 200 && status < 300)
-                    {
-                        var json = response.Content.Headers.ContentType?.MediaType is { } mediaType
-                            ? mediaType.Contains("json", StringComparison.OrdinalIgnoreCase)
-                            : _json;
-                        OtlpExportResponse.TryReadPartialSuccess(rented.AsSpan(0, bodyLength), json, out rejected, out rejectMessage);
-                        return true;
-                    }
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(rented);
+                    // The server has taken the batch: whatever becomes of the body (it only carries a partial success),
+                    // the batch is delivered and never sent again.
+                    ReadPartialSuccess(response, cts.Token, out rejected, out rejectMessage);
+                    return true;
                 }
 
+                // Any other answer is decided by its status alone: its body is not read (the handler drains it).
                 failure = "HTTP " + status + " " + response.ReasonPhrase;
                 if (!IsRetryable(status))
                 {
@@ -191,7 +182,10 @@ internal sealed class OtlpHttpTransport : IDisposable
                 continue;
             }
 
-            var delay = retryAfter ?? Backoff(attempt);
+            // Retry-After is the least the server asks for, never less than our own backoff: a server (or proxy) that
+            // answers "Retry-After: 0" to every request would otherwise be hammered until the export timeout.
+            var backoff = Backoff(attempt);
+            var delay = retryAfter is { } asked && asked > backoff ? asked : backoff;
             remaining = _timeout - Stopwatch.GetElapsedTime(started);
             if (delay >= remaining)
             {
@@ -233,6 +227,33 @@ internal sealed class OtlpHttpTransport : IDisposable
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Reads the partial success of a 2xx answer; a body that is unreadable, breaks off or outlives the timeout is a
+    /// full success (the status already said the batch was accepted).
+    /// </summary>
+    private void ReadPartialSuccess(HttpResponseMessage response, CancellationToken token, out long rejected, out string? message)
+    {
+        rejected = 0;
+        message = null;
+        var rented = ArrayPool<byte>.Shared.Rent(MaxResponseBodyBytes);
+        try
+        {
+            var length = ReadBounded(response, rented, token);
+            var json = response.Content.Headers.ContentType?.MediaType is { } mediaType
+                ? mediaType.Contains("json", StringComparison.OrdinalIgnoreCase)
+                : _json;
+            OtlpExportResponse.TryReadPartialSuccess(rented.AsSpan(0, length), json, out rejected, out message);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException or ObjectDisposedException)
+        {
+            Diagnostics.CorrelationEventSource.Log.Swallowed(nameof(OtlpHttpExporter) + " response body after a 2xx", ex);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     /// <summary>Reads at most <paramref name="buffer"/>'s first <see cref="MaxResponseBodyBytes"/> bytes of the body; the rest is left unread.</summary>

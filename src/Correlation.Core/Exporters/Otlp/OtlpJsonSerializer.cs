@@ -292,8 +292,15 @@ internal sealed class OtlpJsonSerializer : IDisposable
         return dropped;
     }
 
-    private static bool WriteKeyValue(Utf8JsonWriter w, string key, object? value)
+    private static bool WriteKeyValue(Utf8JsonWriter w, string? key, object? value)
     {
+        // A null key (Activity.AddTag and ActivitySource's tags do not refuse one) cannot be written: that attribute
+        // is skipped (and counted dropped), not the batch.
+        if (key is null)
+        {
+            return false;
+        }
+
         var kind = OtlpValue.Classify(value);
         if (kind == OtlpValueKind.None)
         {

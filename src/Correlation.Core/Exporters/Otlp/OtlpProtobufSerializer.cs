@@ -275,8 +275,15 @@ internal static class OtlpProtobufSerializer
         return dropped;
     }
 
-    internal static bool WriteKeyValue(OtlpBuffer buffer, int field, string key, object? value)
+    internal static bool WriteKeyValue(OtlpBuffer buffer, int field, string? key, object? value)
     {
+        // A null key (Activity.AddTag and ActivitySource's tags do not refuse one) cannot be written: that attribute
+        // is skipped (and counted dropped), not the batch.
+        if (key is null)
+        {
+            return false;
+        }
+
         var kind = OtlpValue.Classify(value);
         if (kind == OtlpValueKind.None)
         {

@@ -44,8 +44,8 @@ internal static class OtlpSpanFacts
         return context.IsRemote ? flags | ContextIsRemoteMask : flags;
     }
 
-    public static bool IsStatusTag(string key) =>
-        key.Length > 5 && key[0] == 'o' && (key == StatusCodeTag || key == StatusDescriptionTag);
+    public static bool IsStatusTag(string? key) =>
+        key is not null && key.Length > 5 && key[0] == 'o' && (key == StatusCodeTag || key == StatusDescriptionTag);
 
     /// <summary>
     /// OTLP status code (UNSET 0, OK 1, ERROR 2) and message (only for ERROR). <see cref="Activity.Status"/> wins; when

@@ -14,6 +14,12 @@ public abstract class SpanExporter : IDisposable
     /// <summary>The resource of the provider this exporter belongs to; set by the SDK before the first export.</summary>
     public Resource Resource { get; internal set; } = Resource.Default;
 
+    /// <summary>
+    /// The span limits of the provider this exporter belongs to (set by the SDK with <see cref="Resource"/>), so that an
+    /// exporter that bounds what it writes keeps what the provider kept; <see langword="null"/> outside a provider.
+    /// </summary>
+    internal SpanLimits? ProviderLimits { get; set; }
+
     /// <summary>Exports a batch of finished spans. The batch is only valid during the call.</summary>
     /// <param name="batch">The spans.</param>
     /// <returns>Whether the batch was delivered.</returns>

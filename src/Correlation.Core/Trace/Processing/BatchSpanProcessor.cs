@@ -53,12 +53,15 @@ public sealed class BatchSpanProcessor : SpanProcessor
     /// <summary>Creates the processor and starts its worker thread.</summary>
     /// <param name="exporter">The exporter it owns (shut down with the processor).</param>
     /// <param name="options">The settings; <see langword="null"/> reads the environment, else the defaults.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A size or delay is below 1, or the timeout is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// A size or delay is below 1, the queue size is above 2^30, or the timeout is negative.
+    /// </exception>
     public BatchSpanProcessor(SpanExporter exporter, BatchSpanProcessorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(exporter);
         options ??= new BatchSpanProcessorOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxQueueSize, 1, nameof(options) + "." + nameof(options.MaxQueueSize));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MaxQueueSize, BatchSpanProcessorOptions.MaxQueueSizeLimit, nameof(options) + "." + nameof(options.MaxQueueSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxExportBatchSize, 1, nameof(options) + "." + nameof(options.MaxExportBatchSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ScheduledDelayMilliseconds, 1, nameof(options) + "." + nameof(options.ScheduledDelayMilliseconds));
         ArgumentOutOfRangeException.ThrowIfNegative(options.ExporterTimeoutMilliseconds, nameof(options) + "." + nameof(options.ExporterTimeoutMilliseconds));
@@ -196,7 +199,7 @@ public sealed class BatchSpanProcessor : SpanProcessor
         return true;
     }
 
-    internal override void SetResource(Resource resource) => SetExporterResource(_exporter, resource);
+    internal override void SetProviderSettings(Resource resource, SpanLimits limits) => SetExporterSettings(_exporter, resource, limits);
 
     private bool WaitFor(Func<bool> done, Stopwatch stopwatch, int timeoutMilliseconds)
     {

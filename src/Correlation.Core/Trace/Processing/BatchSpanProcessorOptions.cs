@@ -22,6 +22,12 @@ public sealed class BatchSpanProcessorOptions
     /// <summary>The default time one export may take (30000 ms).</summary>
     public const int DefaultExporterTimeoutMilliseconds = 30000;
 
+    /// <summary>
+    /// The largest queue the processor can allocate (2^30 spans): its ring is a power-of-two array allocated up front,
+    /// and a larger one would not fit in an array.
+    /// </summary>
+    internal const int MaxQueueSizeLimit = 1 << 30;
+
     /// <summary>Creates options from the environment, else the defaults.</summary>
     public BatchSpanProcessorOptions()
         : this(SdkEnvironment.Process)
@@ -30,13 +36,16 @@ public sealed class BatchSpanProcessorOptions
 
     internal BatchSpanProcessorOptions(SdkEnvironment environment)
     {
-        MaxQueueSize = environment.ReadPositiveInt(SdkEnvironment.BspMaxQueueSize, DefaultMaxQueueSize);
+        MaxQueueSize = environment.ReadPositiveInt(SdkEnvironment.BspMaxQueueSize, DefaultMaxQueueSize, MaxQueueSizeLimit);
         MaxExportBatchSize = environment.ReadPositiveInt(SdkEnvironment.BspMaxExportBatchSize, DefaultMaxExportBatchSize);
         ScheduledDelayMilliseconds = environment.ReadPositiveInt(SdkEnvironment.BspScheduleDelay, DefaultScheduledDelayMilliseconds);
         ExporterTimeoutMilliseconds = environment.ReadNonNegativeInt(SdkEnvironment.BspExportTimeout, DefaultExporterTimeoutMilliseconds);
     }
 
-    /// <summary>The bound of the queue; a span that ends while it is full is dropped and counted. At least 1.</summary>
+    /// <summary>
+    /// The bound of the queue; a span that ends while it is full is dropped and counted. From 1 to 2^30 (the ring is
+    /// allocated up front, rounded up to a power of two).
+    /// </summary>
     public int MaxQueueSize { get; set; }
 
     /// <summary>The largest batch handed to the exporter; at least 1, and never above <see cref="MaxQueueSize"/> (it is capped).</summary>

@@ -7,7 +7,8 @@ namespace Correlation.Trace.Processing;
 /// <summary>
 /// Exports each sampled span as it ends, on the ending thread (one export at a time). For tests, the console and
 /// debugging; use <see cref="BatchSpanProcessor"/> for a network exporter. With a finite timeout, ForceFlush and
-/// Shutdown return within it even if the exporter hangs. Shutdown disposes the exporter after shutting it down.
+/// Shutdown return within it even if the exporter hangs. ForceFlush and Shutdown wait for an export in progress;
+/// Shutdown then shuts the exporter down and disposes it.
 /// </summary>
 public sealed class SimpleSpanProcessor : SpanProcessor
 {
@@ -45,6 +46,14 @@ public sealed class SimpleSpanProcessor : SpanProcessor
             ExportResult result;
             lock (_exportLock)
             {
+                // Shutdown takes this lock before it shuts the exporter down: a span that got past the check above
+                // while it did must not reach a shut-down exporter.
+                if (IsShutdown)
+                {
+                    Interlocked.Increment(ref _dropped);
+                    return;
+                }
+
                 result = _exporter.Export(new ReadOnlySpan<Activity>(ref span));
             }
 
@@ -62,7 +71,19 @@ public sealed class SimpleSpanProcessor : SpanProcessor
 
     /// <inheritdoc/>
     protected override bool OnForceFlush(int timeoutMilliseconds)
-        => RunBounded(() => _exporter.ForceFlush(timeoutMilliseconds), timeoutMilliseconds);
+    {
+        // A span that ended before the call may still be in an export on another thread (SPEC 17: flush exports
+        // everything ended before it): wait for that export, then flush.
+        return RunBounded(
+            () =>
+            {
+                lock (_exportLock)
+                {
+                    return _exporter.ForceFlush(timeoutMilliseconds);
+                }
+            },
+            timeoutMilliseconds);
+    }
 
     /// <inheritdoc/>
     protected override bool OnShutdown(int timeoutMilliseconds)
@@ -73,16 +94,21 @@ public sealed class SimpleSpanProcessor : SpanProcessor
             CorrelationEventSource.Log.Dropped(nameof(SimpleSpanProcessor), dropped, "export failed or span ended after shutdown");
         }
 
+        // An export in progress on another thread finishes first (SPEC 17: shutdown waits for in-flight span ends),
+        // so the exporter is never shut down or disposed under a running Export.
         return RunBounded(
             () =>
             {
-                try
+                lock (_exportLock)
                 {
-                    return _exporter.Shutdown(timeoutMilliseconds);
-                }
-                finally
-                {
-                    DisposeExporter();
+                    try
+                    {
+                        return _exporter.Shutdown(timeoutMilliseconds);
+                    }
+                    finally
+                    {
+                        DisposeExporter();
+                    }
                 }
             },
             timeoutMilliseconds);
@@ -123,5 +149,5 @@ public sealed class SimpleSpanProcessor : SpanProcessor
         }
     }
 
-    internal override void SetResource(Resource resource) => SetExporterResource(_exporter, resource);
+    internal override void SetProviderSettings(Resource resource, SpanLimits limits) => SetExporterSettings(_exporter, resource, limits);
 }

@@ -106,11 +106,15 @@ public abstract class SpanProcessor : IDisposable
         return 0;
     }
 
-    /// <summary>Gives the processor's exporter (if any) the provider's resource.</summary>
-    internal virtual void SetResource(Resource resource)
+    /// <summary>Gives the processor's exporter (if any) the provider's resource and span limits.</summary>
+    internal virtual void SetProviderSettings(Resource resource, SpanLimits limits)
     {
     }
 
-    /// <summary>Gives an exporter the resource, once per provider build.</summary>
-    internal static void SetExporterResource(SpanExporter exporter, Resource resource) => exporter.Resource = resource;
+    /// <summary>Gives an exporter the provider's resource and span limits, once per provider build.</summary>
+    internal static void SetExporterSettings(SpanExporter exporter, Resource resource, SpanLimits limits)
+    {
+        exporter.Resource = resource;
+        exporter.ProviderLimits = limits;
+    }
 }

@@ -79,6 +79,23 @@ public class OtlpExporterOptionsTests
         => Assert.Empty(FromEnvironment((name, value)).Headers);
 
     [Theory]
+    [InlineData("authorization=Bearer%20{0},x-bad=%zz")]
+    [InlineData("x-api-key={0},novalue")]
+    public void A_bad_header_list_is_reported_by_its_keys_never_its_values(string template)
+    {
+        using var events = new Support.CorrelationEvents();
+        var secret = "s3cr3t" + Guid.NewGuid().ToString("N");
+
+        Assert.Empty(FromEnvironment(("OTEL_EXPORTER_OTLP_HEADERS", string.Format(System.Globalization.CultureInfo.InvariantCulture, template, secret))).Headers);
+
+        // Header values are credentials (API keys, bearer tokens): self-diagnostics end up in traces and files.
+        var reports = events.Messages.Where(m => m.Contains("OTEL_EXPORTER_OTLP_HEADERS", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(reports);
+        Assert.DoesNotContain(reports, m => m.Contains(secret, StringComparison.Ordinal));
+        Assert.Contains(reports, m => m.Contains(template[..template.IndexOf('=')], StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("OTEL_EXPORTER_OTLP_TIMEOUT", "soon")]
     [InlineData("OTEL_EXPORTER_OTLP_TIMEOUT", "-5")]
     [InlineData("OTEL_EXPORTER_OTLP_TIMEOUT", "0")]

@@ -92,21 +92,41 @@ public class OtlpHttpExporterFaultTests
         Assert.True(requests[1].At - requests[0].At >= TimeSpan.FromMilliseconds(900), $"gap {requests[1].At - requests[0].At}");
     }
 
-    [Fact]
-    public async Task Retry_After_beyond_the_export_timeout_gives_up_at_once()
+    /// <summary>Exports the test trace to a backend that answers every request 503 with this Retry-After.</summary>
+    private static async Task<(ExportResult Result, int Requests, long Dropped)> ExportToAlways503(string retryAfter, int timeoutMs)
     {
-        await using var server = await OtlpTestServer.StartAsync(static (_, context) =>
+        await using var server = await OtlpTestServer.StartAsync((_, context) =>
         {
             context.Response.StatusCode = 503;
-            context.Response.Headers.RetryAfter = "3600";
+            context.Response.Headers.RetryAfter = retryAfter;
             return Task.CompletedTask;
         });
         using var trace = new OtlpTestTrace();
-        using var exporter = NewExporter(server.TracesUri, timeoutMs: 2000);
+        using var exporter = NewExporter(server.TracesUri, timeoutMs);
+        var result = exporter.Export(trace.Build());
+        return (result, server.Requests.Count, exporter.DroppedSpans);
+    }
 
-        Assert.Equal(ExportResult.Failure, exporter.Export(trace.Build()));
-        Assert.Single(server.Requests);
-        Assert.Equal(4, exporter.DroppedSpans);
+    [Fact]
+    public async Task Retry_After_zero_does_not_turn_the_retries_into_a_request_storm()
+    {
+        var (result, requests, dropped) = await ExportToAlways503("0", timeoutMs: 1500);
+
+        // The backoff (20 ms, then 1.5 times longer up to 200 ms, jittered down to half) still spaces the retries: a
+        // dozen or so requests in 1.5 s, not one after another as fast as the server can answer.
+        Assert.Equal(ExportResult.Failure, result);
+        Assert.InRange(requests, 2, 40);
+        Assert.Equal(4, dropped);
+    }
+
+    [Fact]
+    public async Task Retry_After_beyond_the_export_timeout_gives_up_at_once()
+    {
+        var (result, requests, dropped) = await ExportToAlways503("3600", timeoutMs: 2000);
+
+        Assert.Equal(ExportResult.Failure, result);
+        Assert.Equal(1, requests);
+        Assert.Equal(4, dropped);
     }
 
     [Theory]
@@ -257,6 +277,32 @@ public class OtlpHttpExporterFaultTests
         Assert.Equal(ExportResult.Success, result);
         Assert.Equal(4, exporter.ExportedSpans);
         Assert.Equal(0, exporter.Retries);
+    }
+
+    [Fact]
+    public async Task A_2xx_whose_body_breaks_off_is_delivered_not_sent_again()
+    {
+        await using var server = await OtlpTestServer.StartAsync(static async (_, context) =>
+        {
+            // The backend accepted the batch, then the connection dies in the middle of the (partial-success) body.
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/x-protobuf";
+            context.Response.ContentLength = 1000;
+            await context.Response.Body.WriteAsync(new byte[10]);
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(300);
+            context.Abort();
+        });
+        using var trace = new OtlpTestTrace();
+        using var exporter = NewExporter(server.TracesUri, timeoutMs: 3000);
+
+        var result = exporter.Export(trace.Build());
+
+        Assert.Equal(ExportResult.Success, result);
+        Assert.Single(server.Requests);
+        Assert.Equal(0, exporter.Retries);
+        Assert.Equal(4, exporter.ExportedSpans);
+        Assert.Equal(0, exporter.DroppedSpans);
     }
 
     [Fact]

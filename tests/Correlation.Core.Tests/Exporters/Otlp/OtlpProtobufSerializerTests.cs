@@ -152,6 +152,32 @@ public class OtlpProtobufSerializerTests
     }
 
     [Fact]
+    public void A_tag_with_a_null_key_costs_that_tag_only_not_the_batch()
+    {
+        using var trace = new OtlpTestTrace();
+        var span = trace.Source.StartActivity("null key")!;
+        span.AddTag(null!, "orphan");
+        span.SetTag("kept", "yes");
+        span.Stop();
+        var batch = new[] { span, trace.NewSpan("neighbour") };
+
+        using var exporter = NewExporter();
+        var (_, _, spans) = Decode(exporter.SerializeForTest(batch));
+        Assert.Equal(2, spans.Count);
+        var written = spans.Single(s => s.String(5) == "null key");
+        Assert.Equal("yes", Assert.Single(written.Attributes(9)).Value);
+        Assert.Equal(1UL, written.Number(10));
+
+        using var json = NewExporter(OtlpExportProtocol.HttpJson);
+        using var document = System.Text.Json.JsonDocument.Parse(json.SerializeForTest(batch).ToArray());
+        var jsonSpans = document.RootElement.GetProperty("resourceSpans")[0].GetProperty("scopeSpans")[0].GetProperty("spans");
+        Assert.Equal(2, jsonSpans.GetArrayLength());
+        var jsonSpan = jsonSpans.EnumerateArray().Single(s => s.GetProperty("name").GetString() == "null key");
+        Assert.Equal("kept", Assert.Single(jsonSpan.GetProperty("attributes").EnumerateArray()).GetProperty("key").GetString());
+        Assert.Equal(1, jsonSpan.GetProperty("droppedAttributesCount").GetInt32());
+    }
+
+    [Fact]
     public void Spans_of_different_sources_are_grouped_by_scope()
     {
         using var first = new OtlpTestTrace();

@@ -85,6 +85,49 @@ public class OtlpTracerProviderBuilderExtensionsTests
     }
 
     [Fact]
+    public async Task A_span_the_provider_kept_whole_under_raised_limits_is_exported_whole()
+    {
+        await using var server = await OtlpTestServer.StartAsync(static (_, context) => OtlpTestServer.Ok(context));
+        using var source = new ActivitySource("Correlation.Tests.Otlp.Builder." + Guid.NewGuid().ToString("N")[..8]);
+        using var provider = TracerProvider.CreateBuilder()
+            .AddSource(source.Name)
+            .SetSampler(new Correlation.Trace.Sampling.AlwaysOnSampler())
+            .SetSpanLimits(new SpanLimits { AttributeCountLimit = 300, EventCountLimit = 300, LinkCountLimit = 300, AttributePerEventCountLimit = 300 })
+            .AddOtlpExporter(o => o.TracesEndpoint = server.TracesUri)
+            .Build();
+
+        var links = Enumerable.Range(0, 150)
+            .Select(_ => new ActivityLink(new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded)))
+            .ToArray();
+        using (var span = source.StartActivity("wide", ActivityKind.Internal, default(ActivityContext), links: links)!)
+        {
+            var eventTags = new ActivityTagsCollection();
+            for (var i = 0; i < 150; i++)
+            {
+                span.SetTag("k" + i, i);
+                eventTags["e" + i] = i;
+            }
+
+            for (var i = 0; i < 150; i++)
+            {
+                span.AddEvent(new ActivityEvent("event " + i, tags: i == 0 ? eventTags : null));
+            }
+        }
+
+        Assert.True(provider.ForceFlush(10_000));
+
+        // 150 of each is within what the provider allows: nothing may be cut to the exporter's own default of 128.
+        var sent = new ProtoReader(Assert.Single(server.Requests).Body).Message(1).Message(2).Messages(2).Single();
+        Assert.Equal(150, sent.Messages(9).Count);
+        Assert.False(sent.Has(10));
+        Assert.Equal(150, sent.Messages(11).Count);
+        Assert.False(sent.Has(12));
+        Assert.Equal(150, sent.Messages(11)[0].Messages(3).Count);
+        Assert.Equal(150, sent.Messages(13).Count);
+        Assert.False(sent.Has(14));
+    }
+
+    [Fact]
     public void AddOtlpExporter_checks_its_builder()
         => Assert.Throws<ArgumentNullException>(() => OtlpTracerProviderBuilderExtensions.AddOtlpExporter(null!));
 }

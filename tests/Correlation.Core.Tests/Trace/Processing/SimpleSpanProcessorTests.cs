@@ -70,6 +70,67 @@ public class SimpleSpanProcessorTests
         Assert.True(processor.Shutdown(5000));
     }
 
+    /// <summary>
+    /// Ends a span whose export blocks, runs <paramref name="call"/> while it is blocked, checks that the call waits,
+    /// then lets the export finish; returns the call's result and what the export saw of the exporter when it ran
+    /// (flush, shutdown and dispose counts). Dedicated threads: a starved thread pool would delay the call and let
+    /// the test pass for the wrong reason.
+    /// </summary>
+    private static (bool Result, (int Flushes, int Shutdowns, int Disposals) SeenByExport) CallDuringAnExport(
+        ScriptedExporter exporter, SimpleSpanProcessor processor, Func<bool> call)
+    {
+        using var gate = new ManualResetEventSlim(false);
+        var seen = (-1, -1, -1);
+        exporter.Gate = gate;
+        exporter.OnExport = _ =>
+        {
+            seen = (Volatile.Read(ref exporter.FlushCount), Volatile.Read(ref exporter.ShutdownCount), Volatile.Read(ref exporter.DisposeCount));
+            return ExportResult.Success;
+        };
+        var ending = new Thread(() => processor.OnEnd(TraceTestKit.NewRecordedSpan("in flight")));
+        ending.Start();
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref exporter.Entered) == 1, 10_000));
+
+        var result = false;
+        var caller = new Thread(() => result = call());
+        caller.Start();
+        Assert.False(caller.Join(300), "the call returned while a span that ended before it was still being exported");
+        gate.Set();
+
+        Assert.True(caller.Join(10_000));
+        Assert.True(ending.Join(10_000));
+        exporter.Gate = null;
+        Assert.Equal("in flight", Assert.Single(exporter.Spans).DisplayName);
+        return (result, seen);
+    }
+
+    [Fact]
+    public void Shutdown_waits_for_an_export_in_progress_before_shutting_the_exporter_down()
+    {
+        var exporter = new ScriptedExporter();
+        var processor = new SimpleSpanProcessor(exporter);
+
+        var (result, seen) = CallDuringAnExport(exporter, processor, () => processor.Shutdown(Timeout.Infinite));
+
+        Assert.True(result);
+        Assert.Equal(0, seen.Shutdowns);
+        Assert.Equal(0, seen.Disposals);
+        Assert.Equal(1, exporter.ShutdownCount);
+    }
+
+    [Fact]
+    public void ForceFlush_waits_for_an_export_in_progress_then_flushes_the_exporter()
+    {
+        var exporter = new ScriptedExporter();
+        using var processor = new SimpleSpanProcessor(exporter);
+
+        var (result, seen) = CallDuringAnExport(exporter, processor, () => processor.ForceFlush(Timeout.Infinite));
+
+        Assert.True(result);
+        Assert.Equal(0, seen.Flushes);
+        Assert.Equal(1, Volatile.Read(ref exporter.FlushCount));
+    }
+
     [Fact]
     public void Shutdown_disposes_the_exporter()
     {
