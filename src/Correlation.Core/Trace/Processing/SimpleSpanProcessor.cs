@@ -72,6 +72,12 @@ public sealed class SimpleSpanProcessor : SpanProcessor
     /// <inheritdoc/>
     protected override bool OnForceFlush(int timeoutMilliseconds)
     {
+        // After shutdown the exporter is shut down and disposed: the call is ignored (SPEC 17), nothing is pending.
+        if (IsShutdown)
+        {
+            return true;
+        }
+
         // A span that ended before the call may still be in an export on another thread (SPEC 17: flush exports
         // everything ended before it): wait for that export, then flush.
         return RunBounded(

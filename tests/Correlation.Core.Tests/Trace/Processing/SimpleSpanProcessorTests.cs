@@ -41,7 +41,7 @@ public class SimpleSpanProcessorTests
     }
 
     [Fact]
-    public void After_shutdown_spans_are_ignored_counted_and_the_exporter_was_shut_down_once()
+    public void After_shutdown_spans_and_flushes_are_ignored_spans_counted_and_the_exporter_was_shut_down_once()
     {
         using var diagnostics = new DiagnosticsCapture();
         var exporter = new ScriptedExporter();
@@ -50,6 +50,9 @@ public class SimpleSpanProcessorTests
         Assert.False(processor.Shutdown(1000));
 
         processor.OnEnd(TraceTestKit.NewRecordedSpan());
+        var flushesAtShutdown = Volatile.Read(ref exporter.FlushCount);
+        Assert.True(processor.ForceFlush(1000));
+        Assert.Equal(flushesAtShutdown, Volatile.Read(ref exporter.FlushCount));
         processor.Dispose();
 
         Assert.Empty(exporter.Spans);
