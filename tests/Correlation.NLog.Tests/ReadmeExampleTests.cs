@@ -26,7 +26,8 @@ public class ReadmeExampleTests
         Assert.Equal(layouts.Length, output.Length);
 
         // The README's span: trace 4bf92f3577b34da6a3ce929d0e0e4736, span b7ce3784f0177981; service checkout 1.4.2 in prod.
-        ActiveResource.SetFromProvider(new ResourceBuilder().IgnoreEnvironment().AddService("checkout", "1.4.2", "prod").Build());
+        var resource = new ResourceBuilder().IgnoreEnvironment().AddService("checkout", "1.4.2", "prod").Build();
+        ActiveResource.SetFromProvider(resource);
         try
         {
             for (var i = 0; i < layouts.Length; i++)
@@ -48,7 +49,7 @@ public class ReadmeExampleTests
         }
         finally
         {
-            ActiveResource.SetFromProvider(null);
+            ActiveResource.ClearIfFromProvider(resource);
         }
     }
 }

@@ -3,16 +3,38 @@ namespace Correlation.Trace;
 /// <summary>
 /// The resource the log adapters write when the user gave none: the running tracer provider's
 /// (set by the SDK when a provider is built, so logs and spans agree), else <see cref="Resource.Default"/>.
+/// With several providers running, the one built last wins; when it shuts down, the one built before it is back.
 /// </summary>
 internal static class ActiveResource
 {
-    private static Resource? s_provider;
+    private static readonly List<Resource> s_running = [];
+    private static Resource? s_current;
 
-    public static Resource Current => Volatile.Read(ref s_provider) ?? Resource.Default;
+    public static Resource Current => Volatile.Read(ref s_current) ?? Resource.Default;
 
-    /// <summary>Called by the tracing SDK when a provider is built (and with null when it shuts down).</summary>
-    public static void SetFromProvider(Resource? resource) => Volatile.Write(ref s_provider, resource);
+    /// <summary>Called by the tracing SDK when a provider is built.</summary>
+    public static void SetFromProvider(Resource resource)
+    {
+        lock (s_running)
+        {
+            s_running.Add(resource);
+            Volatile.Write(ref s_current, resource);
+        }
+    }
 
-    /// <summary>Called by a provider that shuts down: clears the resource only if it is still that provider's.</summary>
-    public static void ClearIfFromProvider(Resource resource) => Interlocked.CompareExchange(ref s_provider, null, resource);
+    /// <summary>Called by a provider that shuts down: its resource leaves; the latest still running is current again.</summary>
+    public static void ClearIfFromProvider(Resource resource)
+    {
+        lock (s_running)
+        {
+            var index = s_running.LastIndexOf(resource);
+            if (index < 0)
+            {
+                return;
+            }
+
+            s_running.RemoveAt(index);
+            Volatile.Write(ref s_current, s_running.Count > 0 ? s_running[^1] : null);
+        }
+    }
 }

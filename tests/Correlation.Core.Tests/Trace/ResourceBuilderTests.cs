@@ -63,19 +63,24 @@ public class ResourceBuilderTests
     }
 
     [Fact]
-    public void Resource_fields_follow_the_active_provider_resource()
+    public void Resource_fields_follow_the_active_provider_resource_back_to_the_one_before_when_it_shuts_down()
     {
         var set = TraceFieldSet.Create(new TraceContextOptions { Fields = TraceFields.None }.IncludeResource(Resource.ServiceNameKey));
+        var first = new ResourceBuilder().IgnoreEnvironment().AddService("first").Build();
+        var second = new ResourceBuilder().IgnoreEnvironment().AddService("second").Build();
         try
         {
-            ActiveResource.SetFromProvider(new ResourceBuilder().IgnoreEnvironment().AddService("first").Build());
+            ActiveResource.SetFromProvider(first);
             Assert.Equal("first", set.GetValue(null, 0));
-            ActiveResource.SetFromProvider(new ResourceBuilder().IgnoreEnvironment().AddService("second").Build());
+            ActiveResource.SetFromProvider(second);
             Assert.Equal("second", set.GetValue(null, 0));
+            ActiveResource.ClearIfFromProvider(second);
+            Assert.Equal("first", set.GetValue(null, 0));
         }
         finally
         {
-            ActiveResource.SetFromProvider(null);
+            ActiveResource.ClearIfFromProvider(second);
+            ActiveResource.ClearIfFromProvider(first);
         }
     }
 

@@ -12,7 +12,6 @@ public class TraceResourceLayoutRendererTests
     [Fact]
     public void Without_a_tracer_provider_renders_the_environment_resource()
     {
-        ActiveResource.SetFromProvider(null);
         using var nlog = NLogHarness.ForLayout("${trace-resource:item=service.name}");
 
         Assert.NotEqual(string.Empty, Resource.Default.ServiceName);
@@ -32,32 +31,35 @@ public class TraceResourceLayoutRendererTests
         }
         finally
         {
-            ActiveResource.SetFromProvider(null);
+            ActiveResource.ClearIfFromProvider(resource);
         }
     }
 
     [Fact]
     public void Follows_a_tracer_provider_started_after_the_configuration_was_loaded()
     {
-        ActiveResource.SetFromProvider(null);
         using var nlog = NLogHarness.ForLayout("${trace-resource:item=service.name}");
         Assert.Equal(Resource.Default.ServiceName, nlog.LogOne());
 
-        ActiveResource.SetFromProvider(new ResourceBuilder().IgnoreEnvironment().AddService("late").Build());
+        var late = new ResourceBuilder().IgnoreEnvironment().AddService("late").Build();
+        ActiveResource.SetFromProvider(late);
         try
         {
             Assert.Equal("late", nlog.LogOne());
         }
         finally
         {
-            ActiveResource.SetFromProvider(null);
+            ActiveResource.ClearIfFromProvider(late);
         }
+
+        Assert.Equal(Resource.Default.ServiceName, nlog.LogOne());
     }
 
     [Fact]
     public void Is_written_outside_a_span_too()
     {
-        ActiveResource.SetFromProvider(new ResourceBuilder().IgnoreEnvironment().AddService("svc").Build());
+        var resource = new ResourceBuilder().IgnoreEnvironment().AddService("svc").Build();
+        ActiveResource.SetFromProvider(resource);
         try
         {
             using var nlog = NLogHarness.ForLayout("${trace-resource:item=service.name}");
@@ -67,7 +69,7 @@ public class TraceResourceLayoutRendererTests
         }
         finally
         {
-            ActiveResource.SetFromProvider(null);
+            ActiveResource.ClearIfFromProvider(resource);
         }
     }
 }
