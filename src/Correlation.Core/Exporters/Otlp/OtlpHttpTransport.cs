@@ -57,6 +57,10 @@ internal sealed class OtlpHttpTransport : IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
+
+            // A followed 301/302/303 turns the POST into a GET without the body, and the 200 it gets would count the
+            // batch as delivered when nothing was: a redirect is a failure that names where the endpoint points.
+            AllowAutoRedirect = false,
         };
         _client = new HttpClient(handler, disposeHandler: options.HttpMessageHandler is null)
         {
@@ -136,6 +140,11 @@ internal sealed class OtlpHttpTransport : IDisposable
 
                 // Any other answer is decided by its status alone: its body is not read (the handler drains it).
                 failure = "HTTP " + status + " " + response.ReasonPhrase;
+                if (status >= 300 && status < 400 && response.Headers.Location is { } location)
+                {
+                    failure += " to " + location + " (redirects are not followed: set the endpoint to the address it names)";
+                }
+
                 if (!IsRetryable(status))
                 {
                     failure += " (not retried)";

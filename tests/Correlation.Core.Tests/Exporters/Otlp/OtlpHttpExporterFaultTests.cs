@@ -1,5 +1,6 @@
 using System.Globalization;
 using Correlation.Exporters.Otlp;
+using Correlation.Core.Tests.Trace;
 using Correlation.Trace;
 using Correlation.Trace.Exporting;
 using Microsoft.AspNetCore.Http;
@@ -174,6 +175,33 @@ public class OtlpHttpExporterFaultTests
         Assert.Single(server.Requests);
         Assert.Equal(0, exporter.Retries);
         Assert.Equal(4, exporter.DroppedSpans);
+    }
+
+    [Theory]
+    [InlineData(301)]
+    [InlineData(302)]
+    [InlineData(307)]
+    public async Task A_redirect_is_a_failure_naming_the_new_address_never_a_delivery(int status)
+    {
+        using var diagnostics = new DiagnosticsCapture();
+        await using var server = await OtlpTestServer.StartAsync((_, context) =>
+        {
+            if (context.Request.Path == "/moved")
+            {
+                return OtlpTestServer.Ok(context);
+            }
+
+            context.Response.StatusCode = status;
+            context.Response.Headers.Location = "/moved";
+            return Task.CompletedTask;
+        });
+        using var trace = new OtlpTestTrace();
+        using var exporter = NewExporter(server.TracesUri);
+
+        Assert.Equal(ExportResult.Failure, exporter.Export(trace.Build()));
+        Assert.Single(server.Requests);
+        Assert.Equal(4, exporter.DroppedSpans);
+        Assert.True(diagnostics.Has("ExportFailed", "HTTP " + status, "/moved"), "the reported failure names where the endpoint points");
     }
 
     [Fact]
