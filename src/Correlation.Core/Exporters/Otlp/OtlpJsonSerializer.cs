@@ -17,6 +17,7 @@ internal sealed class OtlpJsonSerializer : IDisposable
     private static readonly JsonEncodedText ResourceKey = JsonEncodedText.Encode("resource");
     private static readonly JsonEncodedText ScopeSpans = JsonEncodedText.Encode("scopeSpans");
     private static readonly JsonEncodedText Scope = JsonEncodedText.Encode("scope");
+    private static readonly JsonEncodedText SchemaUrl = JsonEncodedText.Encode("schemaUrl");
     private static readonly JsonEncodedText Spans = JsonEncodedText.Encode("spans");
     private static readonly JsonEncodedText Name = JsonEncodedText.Encode("name");
     private static readonly JsonEncodedText Version = JsonEncodedText.Encode("version");
@@ -88,6 +89,11 @@ internal sealed class OtlpJsonSerializer : IDisposable
             }
 
             w.WriteEndArray();
+            if (!string.IsNullOrEmpty(scope.TelemetrySchemaUrl))
+            {
+                w.WriteString(SchemaUrl, scope.TelemetrySchemaUrl);
+            }
+
             w.WriteEndObject();
         }
 

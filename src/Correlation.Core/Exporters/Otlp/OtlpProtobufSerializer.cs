@@ -17,6 +17,7 @@ internal static class OtlpProtobufSerializer
     private const int ResourceAttributes = 1;
     private const int ScopeSpansScope = 1;
     private const int ScopeSpansSpans = 2;
+    private const int ScopeSpansSchemaUrl = 3;
 
     // InstrumentationScope
     private const int ScopeName = 1;
@@ -90,6 +91,11 @@ internal static class OtlpProtobufSerializer
             foreach (var activity in batch.SpansOf(scope))
             {
                 WriteSpan(buffer, activity, limits);
+            }
+
+            if (!string.IsNullOrEmpty(scope.TelemetrySchemaUrl))
+            {
+                WriteStringField(buffer, ScopeSpansSchemaUrl, scope.TelemetrySchemaUrl);
             }
 
             EndMessage(buffer, scopeSpans);

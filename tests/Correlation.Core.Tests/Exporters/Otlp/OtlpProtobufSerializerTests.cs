@@ -178,6 +178,30 @@ public class OtlpProtobufSerializerTests
     }
 
     [Fact]
+    public void The_source_telemetry_schema_url_is_the_scope_spans_schema_url_in_both_encodings()
+    {
+        const string schema = "https://opentelemetry.io/schemas/1.28.0";
+        using var source = new ActivitySource(new ActivitySourceOptions("Correlation.Tests.Schema." + Guid.NewGuid().ToString("N")[..8]) { TelemetrySchemaUrl = schema });
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => ReferenceEquals(s, source),
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var span = source.StartActivity("with schema")!;
+        span.Stop();
+
+        using var exporter = NewExporter();
+        var scopeSpans = new ProtoReader(exporter.SerializeForTest([span])).Message(1).Message(2);
+        Assert.Equal(schema, scopeSpans.String(3));
+        Assert.Equal(source.Name, scopeSpans.Message(1).String(1));
+
+        using var json = NewExporter(OtlpExportProtocol.HttpJson);
+        using var document = System.Text.Json.JsonDocument.Parse(json.SerializeForTest([span]).ToArray());
+        Assert.Equal(schema, document.RootElement.GetProperty("resourceSpans")[0].GetProperty("scopeSpans")[0].GetProperty("schemaUrl").GetString());
+    }
+
+    [Fact]
     public void Spans_of_different_sources_are_grouped_by_scope()
     {
         using var first = new OtlpTestTrace();
@@ -188,6 +212,7 @@ public class OtlpProtobufSerializerTests
         var scopes = request.Message(1).Messages(2);
 
         Assert.Equal(2, scopes.Count);
+        Assert.False(scopes[0].Has(3), "a source without a telemetry schema URL writes no schema_url");
         Assert.Equal(first.Source.Name, scopes[0].Message(1).String(1));
         Assert.Equal(new[] { "a", "c" }, scopes[0].Messages(2).Select(s => s.String(5)));
         Assert.Equal(new[] { "b" }, scopes[1].Messages(2).Select(s => s.String(5)));
