@@ -58,17 +58,28 @@ internal sealed class DemoRunner(DemoOptions options, TextWriter output, TextRea
             output.Write(WaterfallRenderer.RenderOutsideSpans(outside, color));
             WriteSummary(traces, logs);
 
-            if (pipeline.NLogExportError is { } nlogError)
-            {
-                output.WriteLine($"warning: NLog records could not be exported: {nlogError}");
-            }
-
+            var exportFailure = pipeline.ExportWatch.FirstFailure is { } first
+                ? string.Create(CultureInfo.InvariantCulture, $"{pipeline.ExportWatch.Failures} export(s) to the OTLP endpoint {otlp} failed, the first: {first}")
+                : null;
             if (dashboard is not null)
             {
+                if (exportFailure is not null)
+                {
+                    output.WriteLine($"warning: {exportFailure}");
+                }
+
                 await ShowDashboardAsync(dashboard, traces, cancellationToken).ConfigureAwait(false);
             }
             else if (otlp is not null)
             {
+                if (exportFailure is not null)
+                {
+                    await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    throw new DemoException(
+                        DemoExitCodes.BackendUnavailable,
+                        $"{exportFailure}. Check that an OTLP/HTTP receiver listens there (base URL, e.g. http://localhost:4318), or use --dashboard to start one.");
+                }
+
                 output.WriteLine($"Spans and logs were sent to {otlp} (OTLP/HTTP).");
             }
             else
