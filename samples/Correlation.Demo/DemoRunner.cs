@@ -104,29 +104,54 @@ internal sealed class DemoRunner(DemoOptions options, TextWriter output, TextRea
         output.WriteLine();
     }
 
-    private void WriteSummary(IReadOnlyList<TraceView> traces, List<LogLineView> logs)
+    private void WriteSummary(IReadOnlyList<TraceView> traces, List<LogLineView> logs) => output.WriteLine(Summary(traces, logs));
+
+    /// <summary>
+    /// The closing line: traces, spans, log lines per framework, and how many lines were placed under a recorded span
+    /// by the ids their framework wrote (with, when there are any, those whose span was not recorded and those with no
+    /// trace fields).
+    /// </summary>
+    /// <param name="traces">The recorded traces, each with the log lines that carry its trace id.</param>
+    /// <param name="logs">Every log line read back.</param>
+    /// <returns>The line.</returns>
+    internal static string Summary(IReadOnlyList<TraceView> traces, IReadOnlyList<LogLineView> logs)
     {
         var spans = 0;
+        var placed = 0;
         foreach (var trace in traces)
         {
             spans += trace.Spans.Count;
+            var ids = new HashSet<string>(trace.Spans.Select(static s => s.SpanId), StringComparer.Ordinal);
+            placed += trace.Logs.Count(l => l.SpanId is not null && ids.Contains(l.SpanId));
         }
 
-        var joined = 0;
+        var withoutFields = 0;
         var perFramework = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var log in logs)
         {
             perFramework[log.Framework] = perFramework.GetValueOrDefault(log.Framework) + 1;
-            if (log.SpanId is not null)
+            if (log.TraceId is null || log.SpanId is null)
             {
-                joined++;
+                withoutFields++;
             }
         }
 
         var counts = string.Join(", ", perFramework.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value}")));
-        output.WriteLine(string.Create(
+        var line = string.Create(
             CultureInfo.InvariantCulture,
-            $"{traces.Count} traces, {spans} spans, {logs.Count} log lines ({counts}); {joined} carried trace_id/span_id and were placed under their span."));
+            $"{traces.Count} traces, {spans} spans, {logs.Count} log lines ({counts}); {placed} carried trace_id/span_id and were placed under their span");
+        var unrecorded = logs.Count - withoutFields - placed;
+        if (unrecorded > 0)
+        {
+            line += string.Create(CultureInfo.InvariantCulture, $"; {unrecorded} carried the ids of a span that was not recorded");
+        }
+
+        if (withoutFields > 0)
+        {
+            line += string.Create(CultureInfo.InvariantCulture, $"; {withoutFields} carried no trace_id/span_id");
+        }
+
+        return line + ".";
     }
 
     private async Task ShowDashboardAsync(AspireDashboard dashboard, IReadOnlyList<TraceView> traces, CancellationToken cancellationToken)
