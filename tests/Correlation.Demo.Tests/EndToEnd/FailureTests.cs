@@ -71,35 +71,13 @@ public sealed class FailureTests
     [Fact]
     public async Task An_otlp_endpoint_that_rejects_the_exports_is_reported_not_claimed_as_sent()
     {
-        using var rejecting = new HttpListener();
-        var port = FreePort();
-        rejecting.Prefixes.Add($"http://127.0.0.1:{port}/");
-        rejecting.Start();
-        var answering = Task.Run(async () =>
-        {
-            try
-            {
-                while (true)
-                {
-                    var context = await rejecting.GetContextAsync();
-                    await context.Request.InputStream.CopyToAsync(Stream.Null);
-                    context.Response.StatusCode = 404;
-                    context.Response.Close();
-                }
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                // Stopped.
-            }
-        });
-
-        var (code, output, error) = await RunAsync("--otlp", $"http://127.0.0.1:{port}");
-        rejecting.Stop();
-        await answering;
+        var rejecting = new AnsweringReceiver(404);
+        var (code, output, error) = await RunAsync("--otlp", $"http://127.0.0.1:{rejecting.Port}");
+        await rejecting.StopAsync();
 
         // It used to print "Spans and logs were sent" and exit 0 while every export had been answered 404.
         Assert.Equal(DemoExitCodes.BackendUnavailable, code);
-        Assert.Contains($"to the OTLP endpoint http://127.0.0.1:{port}/ failed, the first: ", error, StringComparison.Ordinal);
+        Assert.Contains($"to the OTLP endpoint http://127.0.0.1:{rejecting.Port}/ failed, the first: ", error, StringComparison.Ordinal);
         Assert.Contains("404", error, StringComparison.Ordinal);
         Assert.DoesNotContain("were sent", output, StringComparison.Ordinal);
         Assert.Contains("3 traces, 18 spans, 13 log lines", output, StringComparison.Ordinal);
@@ -108,46 +86,15 @@ public sealed class FailureTests
     [Fact]
     public async Task An_otlp_endpoint_that_takes_every_export_is_reported_as_such()
     {
-        using var accepting = new HttpListener();
-        var port = FreePort();
-        accepting.Prefixes.Add($"http://127.0.0.1:{port}/");
-        accepting.Start();
-        var paths = new System.Collections.Concurrent.ConcurrentBag<string>();
-        var answering = Task.Run(async () =>
-        {
-            try
-            {
-                while (true)
-                {
-                    var context = await accepting.GetContextAsync();
-                    paths.Add(context.Request.Url!.AbsolutePath);
-                    await context.Request.InputStream.CopyToAsync(Stream.Null);
-                    context.Response.StatusCode = 200;
-                    context.Response.Close();
-                }
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                // Stopped.
-            }
-        });
-
-        var (code, output, error) = await RunAsync("--otlp", $"http://127.0.0.1:{port}");
-        accepting.Stop();
-        await answering;
+        var accepting = new AnsweringReceiver(200);
+        var (code, output, error) = await RunAsync("--otlp", $"http://127.0.0.1:{accepting.Port}");
+        await accepting.StopAsync();
 
         Assert.Equal(string.Empty, error);
         Assert.Equal(DemoExitCodes.Success, code);
-        Assert.Contains($"Spans and logs were sent to http://127.0.0.1:{port}/ (OTLP/HTTP).", output, StringComparison.Ordinal);
-        Assert.Contains("/v1/traces", paths);
-        Assert.Contains("/v1/logs", paths);
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
+        Assert.Contains($"Spans and logs were sent to http://127.0.0.1:{accepting.Port}/ (OTLP/HTTP).", output, StringComparison.Ordinal);
+        Assert.Contains("/v1/traces", accepting.Paths);
+        Assert.Contains("/v1/logs", accepting.Paths);
     }
 
     [Fact]
@@ -168,6 +115,54 @@ public sealed class FailureTests
 
         Assert.Equal(DemoExitCodes.Usage, code);
         Assert.Contains("unknown option '--colour'", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>An HTTP receiver on a free loopback port that answers every request with one status.</summary>
+    private sealed class AnsweringReceiver
+    {
+        private readonly HttpListener _listener = new();
+        private readonly Task _answering;
+
+        public AnsweringReceiver(int status)
+        {
+            using (var probe = new TcpListener(IPAddress.Loopback, 0))
+            {
+                probe.Start();
+                Port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            }
+
+            _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+            _listener.Start();
+            _answering = Task.Run(async () =>
+            {
+                try
+                {
+                    while (true)
+                    {
+                        var context = await _listener.GetContextAsync();
+                        Paths.Add(context.Request.Url!.AbsolutePath);
+                        await context.Request.InputStream.CopyToAsync(Stream.Null);
+                        context.Response.StatusCode = status;
+                        context.Response.Close();
+                    }
+                }
+                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+                {
+                    // Stopped.
+                }
+            });
+        }
+
+        public int Port { get; }
+
+        public System.Collections.Concurrent.ConcurrentBag<string> Paths { get; } = [];
+
+        public async Task StopAsync()
+        {
+            _listener.Stop();
+            await _answering;
+            _listener.Close();
+        }
     }
 
     /// <summary>Accepts every connection on a free loopback port and never answers.</summary>
