@@ -17,4 +17,7 @@ internal static class DemoExitCodes
 
     /// <summary>The backend (the Aspire Dashboard, or the OTLP endpoint given) could not be started or reached, or did not take the exports.</summary>
     public const int BackendUnavailable = 4;
+
+    /// <summary>Ctrl+C stopped the run before it finished (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
 }

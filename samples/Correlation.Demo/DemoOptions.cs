@@ -22,7 +22,7 @@ internal sealed class DemoOptions
           --color / --no-color     force colours on or off (default: on for a terminal, off when redirected or NO_COLOR is set)
           -h, --help               this text
 
-        exit codes: 0 done, 1 unexpected failure, 2 bad command line, 3 port in use, 4 backend cannot start or be reached or take the exports
+        exit codes: 0 done, 1 unexpected failure, 2 bad command line, 3 port in use, 4 backend cannot start or be reached or take the exports, 130 interrupted
         """;
 
     /// <summary>The order service's port; 0 picks a free one.</summary>

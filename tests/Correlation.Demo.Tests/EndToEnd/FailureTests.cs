@@ -109,6 +109,21 @@ public sealed class FailureTests
     }
 
     [Fact]
+    public async Task Ctrl_c_before_the_end_is_not_reported_as_done()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        using var stopped = new CancellationTokenSource();
+        await stopped.CancelAsync();
+
+        var code = await Program.RunAsync([], static _ => null, output, error, TextReader.Null, color: false, stopped.Token);
+
+        // It used to exit 0 ("done") with nothing printed.
+        Assert.Equal(DemoExitCodes.Interrupted, code);
+        Assert.Equal("error: interrupted (Ctrl+C) before the demo finished.\n", error.ToString());
+    }
+
+    [Fact]
     public async Task A_wrong_option_ends_the_demo_with_exit_code_2()
     {
         var (code, _, error) = await RunAsync("--colour");
