@@ -16,13 +16,13 @@ internal sealed class DemoOptions
                                    OTEL_EXPORTER_OTLP_ENDPOINT does the same when no option is given
           --dashboard              start the Aspire Dashboard (from its NuGet package), export to it and print its URL;
                                    it runs until Enter or Ctrl+C (at once when standard input is at its end)
-          --dashboard-port <n>     the dashboard's web port (default: a free one)
-          --dashboard-path <file>  another Aspire Dashboard executable (the bundled one is linux-x64)
+          --dashboard-port <n>     with --dashboard: its web port (default: a free one)
+          --dashboard-path <file>  with --dashboard: another Aspire Dashboard executable (the bundled one is linux-x64)
           --port <n>               the order service's port on 127.0.0.1 (default: a free one)
           --color / --no-color     force colours on or off (default: on for a terminal, off when redirected or NO_COLOR is set)
           -h, --help               this text
 
-        exit codes: 0 done, 1 unexpected failure, 2 bad command line, 3 port in use, 4 backend cannot start or be reached
+        exit codes: 0 done, 1 unexpected failure, 2 bad command line, 3 port in use, 4 backend cannot start or be reached or take the exports, 130 interrupted
         """;
 
     /// <summary>The order service's port; 0 picks a free one.</summary>
@@ -93,6 +93,11 @@ internal sealed class DemoOptions
         if (options.Dashboard && options.OtlpEndpoint is not null)
         {
             throw new DemoException(DemoExitCodes.Usage, "--otlp and --dashboard exclude each other: --dashboard exports to the dashboard it starts");
+        }
+
+        if (!options.Dashboard && (options.DashboardPort is not null || options.DashboardPath is not null))
+        {
+            throw new DemoException(DemoExitCodes.Usage, $"{(options.DashboardPort is not null ? "--dashboard-port" : "--dashboard-path")} only applies with --dashboard (see --help)");
         }
 
         if (!options.Dashboard && options.OtlpEndpoint is null && environment("OTEL_EXPORTER_OTLP_ENDPOINT") is { Length: > 0 } fromEnvironment)

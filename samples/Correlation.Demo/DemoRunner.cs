@@ -58,17 +58,28 @@ internal sealed class DemoRunner(DemoOptions options, TextWriter output, TextRea
             output.Write(WaterfallRenderer.RenderOutsideSpans(outside, color));
             WriteSummary(traces, logs);
 
-            if (pipeline.NLogExportError is { } nlogError)
-            {
-                output.WriteLine($"warning: NLog records could not be exported: {nlogError}");
-            }
-
+            var exportFailure = pipeline.ExportWatch.FirstFailure is { } first
+                ? string.Create(CultureInfo.InvariantCulture, $"{pipeline.ExportWatch.Failures} export(s) to the OTLP endpoint {otlp} failed, the first: {first}")
+                : null;
             if (dashboard is not null)
             {
+                if (exportFailure is not null)
+                {
+                    output.WriteLine($"warning: {exportFailure}");
+                }
+
                 await ShowDashboardAsync(dashboard, traces, cancellationToken).ConfigureAwait(false);
             }
             else if (otlp is not null)
             {
+                if (exportFailure is not null)
+                {
+                    await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    throw new DemoException(
+                        DemoExitCodes.BackendUnavailable,
+                        $"{exportFailure}. Check that an OTLP/HTTP receiver listens there (base URL, e.g. http://localhost:4318), or use --dashboard to start one.");
+                }
+
                 output.WriteLine($"Spans and logs were sent to {otlp} (OTLP/HTTP).");
             }
             else
@@ -93,29 +104,54 @@ internal sealed class DemoRunner(DemoOptions options, TextWriter output, TextRea
         output.WriteLine();
     }
 
-    private void WriteSummary(IReadOnlyList<TraceView> traces, List<LogLineView> logs)
+    private void WriteSummary(IReadOnlyList<TraceView> traces, List<LogLineView> logs) => output.WriteLine(Summary(traces, logs));
+
+    /// <summary>
+    /// The closing line: traces, spans, log lines per framework, and how many lines were placed under a recorded span
+    /// by the ids their framework wrote (with, when there are any, those whose span was not recorded and those with no
+    /// trace fields).
+    /// </summary>
+    /// <param name="traces">The recorded traces, each with the log lines that carry its trace id.</param>
+    /// <param name="logs">Every log line read back.</param>
+    /// <returns>The line.</returns>
+    internal static string Summary(IReadOnlyList<TraceView> traces, IReadOnlyList<LogLineView> logs)
     {
         var spans = 0;
+        var placed = 0;
         foreach (var trace in traces)
         {
             spans += trace.Spans.Count;
+            var ids = new HashSet<string>(trace.Spans.Select(static s => s.SpanId), StringComparer.Ordinal);
+            placed += trace.Logs.Count(l => l.SpanId is not null && ids.Contains(l.SpanId));
         }
 
-        var joined = 0;
+        var withoutFields = 0;
         var perFramework = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var log in logs)
         {
             perFramework[log.Framework] = perFramework.GetValueOrDefault(log.Framework) + 1;
-            if (log.SpanId is not null)
+            if (log.TraceId is null || log.SpanId is null)
             {
-                joined++;
+                withoutFields++;
             }
         }
 
         var counts = string.Join(", ", perFramework.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value}")));
-        output.WriteLine(string.Create(
+        var line = string.Create(
             CultureInfo.InvariantCulture,
-            $"{traces.Count} traces, {spans} spans, {logs.Count} log lines ({counts}); {joined} carried trace_id/span_id and were placed under their span."));
+            $"{traces.Count} traces, {spans} spans, {logs.Count} log lines ({counts}); {placed} carried trace_id/span_id and were placed under their span");
+        var unrecorded = logs.Count - withoutFields - placed;
+        if (unrecorded > 0)
+        {
+            line += string.Create(CultureInfo.InvariantCulture, $"; {unrecorded} carried the ids of a span that was not recorded");
+        }
+
+        if (withoutFields > 0)
+        {
+            line += string.Create(CultureInfo.InvariantCulture, $"; {withoutFields} carried no trace_id/span_id");
+        }
+
+        return line + ".";
     }
 
     private async Task ShowDashboardAsync(AspireDashboard dashboard, IReadOnlyList<TraceView> traces, CancellationToken cancellationToken)

@@ -62,7 +62,9 @@ internal static class Program
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return DemoExitCodes.Success;
+            // Ctrl+C while the story ran (stopping the dashboard with Ctrl+C is a normal end and returns 0 above).
+            await error.WriteLineAsync("error: interrupted (Ctrl+C) before the demo finished.");
+            return DemoExitCodes.Interrupted;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

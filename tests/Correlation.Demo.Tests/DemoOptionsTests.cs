@@ -36,6 +36,8 @@ public sealed class DemoOptionsTests
     [InlineData("--dashboard-port", "0")]
     [InlineData("--port")]
     [InlineData("--dashboard", "--otlp", "http://127.0.0.1:4318")]
+    [InlineData("--dashboard-port", "18888")]
+    [InlineData("--otlp", "http://127.0.0.1:4318", "--dashboard-path", "/opt/aspire/Aspire.Dashboard")]
     public void Wrong_command_lines_are_usage_errors(params string[] args)
     {
         var ex = Assert.Throws<DemoException>(() => DemoOptions.Parse(args, static _ => null));

@@ -26,12 +26,13 @@ internal sealed class NLogOtlpTarget : Target
     /// <param name="logsEndpoint">The full logs endpoint, e.g. <c>http://127.0.0.1:4318/v1/logs</c>.</param>
     /// <param name="serviceName">The resource's <c>service.name</c>.</param>
     /// <param name="serviceInstanceId">The resource's <c>service.instance.id</c>.</param>
-    public NLogOtlpTarget(Uri logsEndpoint, string serviceName, string serviceInstanceId)
+    /// <param name="http">The HTTP client to send with; the target disposes it.</param>
+    public NLogOtlpTarget(Uri logsEndpoint, string serviceName, string serviceInstanceId, HttpClient http)
     {
         _logsEndpoint = logsEndpoint;
         _serviceName = serviceName;
         _serviceInstanceId = serviceInstanceId;
-        _http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        _http = http;
         Name = "otlp";
     }
 
@@ -43,9 +44,6 @@ internal sealed class NLogOtlpTarget : Target
 
     /// <summary>The tenant baggage layout.</summary>
     public Layout Tenant { get; set; } = "${baggage:item=" + DemoFields.Tenant + "}";
-
-    /// <summary>The last export error, if any.</summary>
-    public string? LastError { get; private set; }
 
     /// <inheritdoc/>
     protected override void Write(LogEventInfo logEvent) => _pending.Enqueue(new PendingRecord(
@@ -68,7 +66,6 @@ internal sealed class NLogOtlpTarget : Target
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
         {
-            LastError = ex.Message;
             asyncContinuation(ex);
         }
     }

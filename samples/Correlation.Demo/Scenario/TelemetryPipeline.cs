@@ -55,6 +55,7 @@ internal sealed class TelemetryPipeline : IDisposable
             {
                 options.Endpoint = new Uri(otlpEndpoint, "v1/logs").ToString();
                 options.Protocol = OtlpProtocol.HttpProtobuf;
+                options.HttpMessageHandler = ExportWatch.CreateHandler(LogFrameworks.Serilog);
                 options.ResourceAttributes = new Dictionary<string, object>
                 {
                     ["service.name"] = DemoTelemetry.ServiceName,
@@ -71,7 +72,7 @@ internal sealed class TelemetryPipeline : IDisposable
         _nlog.Setup().RegisterCorrelation();
         if (otlpEndpoint is not null)
         {
-            _nlogOtlp = new NLogOtlpTarget(new Uri(otlpEndpoint, "v1/logs"), DemoTelemetry.ServiceName, DemoTelemetry.InstanceId);
+            _nlogOtlp = new NLogOtlpTarget(new Uri(otlpEndpoint, "v1/logs"), DemoTelemetry.ServiceName, DemoTelemetry.InstanceId, ExportWatch.CreateClient(LogFrameworks.NLog));
         }
 
         _nlog.Setup().LoadConfiguration(config =>
@@ -110,8 +111,8 @@ internal sealed class TelemetryPipeline : IDisposable
     /// <summary>The worker's NLog logger.</summary>
     public NLogLogger WorkerLogger { get; }
 
-    /// <summary>The last NLog export error, if any.</summary>
-    public string? NLogExportError => _nlogOtlp?.LastError;
+    /// <summary>What became of the OTLP exports (nothing to watch without an endpoint).</summary>
+    public OtlpExportWatch ExportWatch { get; } = new();
 
     /// <summary>
     /// Starts recording spans (Correlation's SDK, and the OTLP exporter when there is an endpoint). Called after the
@@ -161,6 +162,7 @@ internal sealed class TelemetryPipeline : IDisposable
                 {
                     exporter.Endpoint = endpoint;
                     exporter.Protocol = OtelOtlpExportProtocol.HttpProtobuf;
+                    exporter.HttpClientFactory = () => ExportWatch.CreateClient(LogFrameworks.Mel);
                 });
             });
         }
@@ -192,5 +194,6 @@ internal sealed class TelemetryPipeline : IDisposable
         _nlog.Dispose();
         _nlogOtlp?.Dispose();
         _tracing?.Dispose();
+        ExportWatch.Dispose();
     }
 }

@@ -191,30 +191,20 @@ internal static class WaterfallRenderer
         return output.ToString();
     }
 
-    /// <summary>Renders log lines that carry no trace fields (written outside any span).</summary>
+    /// <summary>
+    /// Renders the log lines no recorded trace holds: those whose trace was not recorded (listed with the ids they
+    /// carry), then those that carry no trace fields (written outside any span).
+    /// </summary>
     /// <param name="logs">The log lines.</param>
     /// <param name="color">Whether to use ANSI colours.</param>
-    /// <returns>The text, lines ended with <c>\n</c>; empty when there are none.</returns>
+    /// <returns>The text, empty when there are none.</returns>
     public static string RenderOutsideSpans(IReadOnlyList<LogLineView> logs, bool color)
     {
         ArgumentNullException.ThrowIfNull(logs);
-        if (logs.Count == 0)
-        {
-            return string.Empty;
-        }
-
         var painter = new Painter(color);
         var output = new StringBuilder();
-        output.Append(painter.Paint("outside any span (no trace fields written)", Dim)).Append('\n');
-        var sorted = new List<LogLineView>(logs);
-        sorted.Sort(static (a, b) => a.TimestampUtc.CompareTo(b.TimestampUtc));
-        foreach (var log in sorted)
-        {
-            output.Append(painter.Paint("  " + log.TimestampUtc.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture), Dim)).Append("  ");
-            AppendLog(output, painter, log);
-            output.Append('\n');
-        }
-
+        AppendOutside(output, painter, "log lines whose trace was not recorded (ids as written)", [.. logs.Where(static l => l.TraceId is not null)]);
+        AppendOutside(output, painter, "outside any span (no trace fields written)", [.. logs.Where(static l => l.TraceId is null)]);
         return output.ToString();
     }
 
@@ -294,6 +284,28 @@ internal static class WaterfallRenderer
         if (log.Tenant is not null)
         {
             output.Append(painter.Paint("  tenant.id=" + log.Tenant, Dim));
+        }
+    }
+
+    private static void AppendOutside(StringBuilder output, Painter painter, string title, List<LogLineView> logs)
+    {
+        if (logs.Count == 0)
+        {
+            return;
+        }
+
+        output.Append(painter.Paint(title, Dim)).Append('\n');
+        logs.Sort(static (a, b) => a.TimestampUtc.CompareTo(b.TimestampUtc));
+        foreach (var log in logs)
+        {
+            output.Append(painter.Paint("  " + log.TimestampUtc.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture), Dim)).Append("  ");
+            AppendLog(output, painter, log);
+            if (log.TraceId is not null)
+            {
+                output.Append(painter.Paint("  trace_id=" + log.TraceId + (log.SpanId is null ? string.Empty : " span_id=" + log.SpanId), Dim));
+            }
+
+            output.Append('\n');
         }
     }
 

@@ -24,6 +24,7 @@ public sealed class TerminalRunTests
         Assert.Contains("• inventory_checked items=3", text, StringComparison.Ordinal);
         Assert.DoesNotContain("outside any span", text, StringComparison.Ordinal);
         Assert.DoesNotContain("whose span was not recorded", text, StringComparison.Ordinal);
-        Assert.Contains("13 carried trace_id/span_id and were placed under their span", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("whose trace was not recorded", text, StringComparison.Ordinal);
+        Assert.Contains("13 carried trace_id/span_id and were placed under their span.\n", text, StringComparison.Ordinal);
     }
 }

@@ -75,6 +75,48 @@ public sealed class WaterfallRendererTests
         Assert.Equal(string.Empty, WaterfallRenderer.RenderOutsideSpans([], color: false));
     }
 
+    [Fact]
+    public void Log_lines_of_a_trace_that_was_not_recorded_are_listed_with_their_ids_not_as_lines_without_fields()
+    {
+        LogLineView[] logs =
+        [
+            new("mel", T0.AddMilliseconds(2), "INFO", "OrderService", "Order received", TraceId, "00f067aa0ba902b7", null),
+            new("serilog", T0, "INFO", "Startup", "Ready", null, null, null),
+        ];
+
+        var text = WaterfallRenderer.RenderOutsideSpans(logs, color: false);
+
+        // Both used to be listed under "outside any span (no trace fields written)".
+        Assert.Equal(
+            "log lines whose trace was not recorded (ids as written)\n" +
+            $"  09:00:00.002  INFO  mel     Order received  trace_id={TraceId} span_id=00f067aa0ba902b7\n" +
+            "outside any span (no trace fields written)\n" +
+            "  09:00:00.000  INFO  serilog Ready\n",
+            text);
+    }
+
+    [Fact]
+    public void The_summary_counts_as_placed_only_the_lines_under_a_recorded_span()
+    {
+        var trace = FixedTrace();
+        LogLineView[] unrecordedTrace = [new("mel", T0, "INFO", "OrderService", "Order received", "0af7651916cd43dd8448eb211c80319c", "b9c7c989f97918e1", null)];
+        LogLineView[] noFields = [new("serilog", T0, "INFO", "Startup", "Ready", null, null, null)];
+        LogLineView[] all = [.. trace.Logs, .. unrecordedTrace, .. noFields];
+
+        // The fixed trace holds 3 lines under recorded spans and 1 whose span was not recorded; with no trace recorded
+        // at all (OTEL_SDK_DISABLED=true), the summary used to say lines "were placed under their span" all the same.
+        Assert.Equal(
+            "1 traces, 3 spans, 6 log lines (mel 2, nlog 2, serilog 2); 3 carried trace_id/span_id and were placed under their span; " +
+            "2 carried the ids of a span that was not recorded; 1 carried no trace_id/span_id.",
+            DemoRunner.Summary([trace], all));
+        Assert.Equal(
+            "0 traces, 0 spans, 1 log lines (mel 1); 0 carried trace_id/span_id and were placed under their span; 1 carried the ids of a span that was not recorded.",
+            DemoRunner.Summary([], unrecordedTrace));
+        Assert.Equal(
+            "1 traces, 3 spans, 3 log lines (mel 1, nlog 1, serilog 1); 3 carried trace_id/span_id and were placed under their span.",
+            DemoRunner.Summary([trace with { Logs = trace.Logs.Take(3).ToList() }], trace.Logs.Take(3).ToList()));
+    }
+
     [Theory]
     [InlineData(0.42, "0.42 ms")]
     [InlineData(12.34, "12.3 ms")]
