@@ -147,6 +147,33 @@ public class TraceIdRatioSamplerTests
     }
 
     [Fact]
+    public void At_the_edges_it_agrees_with_OpenTelemetry_dotnet_except_that_ratio_one_also_samples_the_largest_ids()
+    {
+        string[] edges = ["00000000000000000000000000000001", "7ffffffffffffffe0000000000000000", "7fffffffffffffffffffffffffffffff", "ffffffffffffffffffffffffffffffff", "8000000000000000ffffffffffffffff"];
+        foreach (var ratio in new[] { 0.0, 0.5, 1.0 })
+        {
+            var ours = new TraceIdRatioSampler(ratio);
+            var theirs = new OtelSampling.TraceIdRatioBasedSampler(ratio);
+            foreach (var edge in edges)
+            {
+                var id = ActivityTraceId.CreateFromString(edge);
+                var theirDecision = theirs.ShouldSample(new OtelSampling.SamplingParameters(default, id, "x", ActivityKind.Internal)).Decision == OtelSampling.SamplingDecision.RecordAndSample;
+                var largest = edge.StartsWith("7fffffffffffffff", StringComparison.Ordinal) || edge.StartsWith("ffffffffffffffff", StringComparison.Ordinal);
+                if (ratio == 1.0 && largest)
+                {
+                    // Their bound is exclusive (id < long.MaxValue): ratio 1 leaves out 2 of 2^64 id prefixes; ours samples every id.
+                    Assert.False(theirDecision);
+                    Assert.True(ours.IsSampled(id));
+                }
+                else
+                {
+                    Assert.Equal(theirDecision, ours.IsSampled(id));
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void The_description_names_the_ratio()
         => Assert.Equal("TraceIdRatioBasedSampler{0.500000}", new TraceIdRatioSampler(0.5).Description);
 }
