@@ -125,6 +125,14 @@ internal sealed class DemoOptions
             throw new DemoException(DemoExitCodes.Usage, $"{name} must be an http:// or https:// URL, e.g. http://localhost:4318 (got '{value}')");
         }
 
+        // A signal's own path would become http://host:4318/v1/traces/v1/logs: the base endpoint is what is asked for.
+        var path = uri.AbsolutePath.TrimEnd('/');
+        if (path.EndsWith("/v1/traces", StringComparison.OrdinalIgnoreCase) || path.EndsWith("/v1/logs", StringComparison.OrdinalIgnoreCase))
+        {
+            var suggested = uri.GetLeftPart(UriPartial.Authority) + path[..path.LastIndexOf("/v1/", StringComparison.OrdinalIgnoreCase)];
+            throw new DemoException(DemoExitCodes.Usage, $"{name} takes the base endpoint, the demo adds /v1/traces and /v1/logs: use {suggested} (got '{value}')");
+        }
+
         // A base path (http://host:4318/otlp) keeps its last segment when v1/logs is resolved against it.
         return uri.AbsolutePath.EndsWith('/') ? uri : new Uri(uri.GetLeftPart(UriPartial.Path) + "/");
     }

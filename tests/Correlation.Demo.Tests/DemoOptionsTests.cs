@@ -33,6 +33,8 @@ public sealed class DemoOptionsTests
     [Theory]
     [InlineData("--port", "70000")]
     [InlineData("--otlp", "localhost:4318")]
+    [InlineData("--otlp", "http://127.0.0.1:4318/v1/traces")]
+    [InlineData("--otlp", "http://127.0.0.1:4318/otlp/v1/logs/")]
     [InlineData("--dashboard-port", "0")]
     [InlineData("--port")]
     [InlineData("--dashboard", "--otlp", "http://127.0.0.1:4318")]
@@ -43,6 +45,14 @@ public sealed class DemoOptionsTests
         var ex = Assert.Throws<DemoException>(() => DemoOptions.Parse(args, static _ => null));
 
         Assert.Equal(DemoExitCodes.Usage, ex.ExitCode);
+    }
+
+    [Fact]
+    public void A_signal_path_is_refused_with_the_base_endpoint_to_use()
+    {
+        var ex = Assert.Throws<DemoException>(() => DemoOptions.Parse(["--otlp", "http://127.0.0.1:4318/otlp/v1/traces"], static _ => null));
+
+        Assert.Contains("use http://127.0.0.1:4318/otlp ", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
