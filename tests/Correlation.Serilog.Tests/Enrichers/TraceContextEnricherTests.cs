@@ -105,12 +105,15 @@ public class TraceContextEnricherTests
     [Fact]
     public void A_property_the_user_set_wins()
     {
-        var (logger, sink) = Create();
+        var (logger, sink) = Create(o => o.Fields = TraceFields.TraceId | TraceFields.SpanId | TraceFields.TraceFlags);
         using var span = Spans.StartChild();
         logger.ForContext("trace_id", "mine").Information("Order {span_id}", "theirs");
 
         Assert.Equal("mine", sink.Single.Text("trace_id"));
         Assert.Equal("theirs", sink.Single.Text("span_id"));
+
+        // The event was enriched: the field the user did not set is there.
+        Assert.Equal("01", sink.Single.Text("trace_flags"));
     }
 
     [Fact]
