@@ -65,6 +65,12 @@ public class JsonLayoutTests
         Assert.False(json.TryGetProperty("trace_id", out _));
         Assert.False(json.TryGetProperty("span_id", out _));
         Assert.Equal("hello", json.GetProperty("message").GetString());
+
+        // Control: the same layout under a span writes them.
+        using var span = NLogHarness.StartSpan();
+        json = Parse(nlog.LogOne());
+        Assert.Equal("4bf92f3577b34da6a3ce929d0e0e4736", json.GetProperty("trace_id").GetString());
+        Assert.Equal(span.SpanId.ToHexString(), json.GetProperty("span_id").GetString());
     }
 
     [Fact]
@@ -75,6 +81,10 @@ public class JsonLayoutTests
             """));
 
         Assert.Equal(string.Empty, Parse(nlog.LogOne()).GetProperty("trace_id").GetString());
+
+        // Control: the same layout under a span writes the id.
+        using var span = NLogHarness.StartSpan();
+        Assert.Equal("4bf92f3577b34da6a3ce929d0e0e4736", Parse(nlog.LogOne()).GetProperty("trace_id").GetString());
     }
 
     [Fact]

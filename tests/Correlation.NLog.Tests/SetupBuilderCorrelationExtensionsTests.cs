@@ -4,6 +4,15 @@ using NLog.Targets;
 
 namespace Correlation.NLog.Tests;
 
+/// <summary>
+/// NLog keeps layout renderer registrations in one process-wide registry, which every other test fills through
+/// <c>&lt;extensions&gt;</c>: these tests start from a fresh registry (so they fail if RegisterCorrelation registers
+/// nothing) and therefore run alone.
+/// </summary>
+[CollectionDefinition(nameof(SetupBuilderCorrelationExtensionsTests), DisableParallelization = true)]
+public class RendererRegistryGroup;
+
+[Collection(nameof(SetupBuilderCorrelationExtensionsTests))]
 public class SetupBuilderCorrelationExtensionsTests
 {
     private const string ConfigWithoutExtensions = """
@@ -16,6 +25,7 @@ public class SetupBuilderCorrelationExtensionsTests
     [Fact]
     public void One_line_in_code_registers_every_renderer()
     {
+        FreshRegistry();
         using var factory = new LogFactory();
         factory.Setup().RegisterCorrelation().LoadConfigurationFromXml(ConfigWithoutExtensions);
         using var span = NLogHarness.StartSpan(traceState: "a=b");
@@ -28,6 +38,7 @@ public class SetupBuilderCorrelationExtensionsTests
     public void Registering_twice_keeps_the_same_renderers_registered_and_renders_the_same()
     {
         // Registering again re-adds the same name -> type pairs: NLog's registry ends in the same state as after once.
+        FreshRegistry();
         using var factory = new LogFactory();
         factory.Setup().RegisterCorrelation();
         var once = RegisteredRenderers();
@@ -44,6 +55,13 @@ public class SetupBuilderCorrelationExtensionsTests
 
     private static readonly string[] s_rendererNames =
         ["trace-id", "span-id", "parent-span-id", "trace-flags", "trace-sampled", "trace-state", "baggage", "trace-resource"];
+
+    /// <summary>Replaces NLog's process-wide registry by a new one, where none of our renderers is registered.</summary>
+    private static void FreshRegistry()
+    {
+        ConfigurationItemFactory.Default = null!;
+        Assert.Empty(RegisteredRenderers());
+    }
 
     private static List<Type> RegisteredRenderers()
     {
@@ -62,6 +80,7 @@ public class SetupBuilderCorrelationExtensionsTests
     [Fact]
     public void Options_belong_to_each_layout()
     {
+        FreshRegistry();
         using var factory = new LogFactory();
         factory.Setup().RegisterCorrelation().LoadConfigurationFromXml("""
             <nlog throwConfigExceptions="true">

@@ -215,6 +215,11 @@ public class TraceFieldSetTests
         Assert.Null(Activity.Current);
 
         Assert.Empty(Read(set, TraceFieldSet.CurrentSpan()));
+
+        // Control: the same set, read the same way under a span, gives all three.
+        using var spans = new TestSpans();
+        using var span = spans.Start();
+        Assert.Equal(3, Read(set, TraceFieldSet.CurrentSpan()).Count);
     }
 
     [Fact]
@@ -253,6 +258,15 @@ public class TraceFieldSetTests
         finally
         {
             activity.Stop();
+        }
+
+        // Control: a W3C activity started the same way is a span.
+        var w3c = new Activity("w3c");
+        w3c.SetIdFormat(ActivityIdFormat.W3C);
+        using (w3c.Start())
+        {
+            Assert.Same(w3c, TraceFieldSet.CurrentSpan());
+            Assert.True(TraceContextSnapshot.Current.IsValid);
         }
     }
 

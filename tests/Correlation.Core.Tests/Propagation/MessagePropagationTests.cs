@@ -190,8 +190,14 @@ public class MessagePropagationTests
         Assert.Equal("\uFFFD", fromGarbage.GetBaggageItem("k"));
         fromGarbage.Stop();
 
-        using var fromThrowingGetter = MessagePropagation.StartConsume<object>(spans.Source, "kafka", "payments", new object(), static (_, _) => throw new InvalidOperationException("broken carrier"))!;
+        var asked = new List<string>();
+        using var fromThrowingGetter = MessagePropagation.StartConsume(spans.Source, "kafka", "payments", asked, static (carrier, name) =>
+        {
+            carrier.Add(name);
+            throw new InvalidOperationException("broken carrier");
+        })!;
         Assert.Equal(loop.SpanId, fromThrowingGetter.ParentSpanId);
+        Assert.Contains("traceparent", asked);
     }
 
     [Fact]

@@ -61,9 +61,13 @@ public class PropagationAllocationTests
         var headers = Headers.Dictionary(Headers.Valid, "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE");
 
         // ActivityTraceId and ActivitySpanId hold their hex strings: 88 + 56 bytes, whoever parses them.
-        var bytes = AllocatedBy(() => CorrelationPropagator.Default.Extract(headers, PropagationCarriers.DictionaryGetter));
+        PropagatedContext extracted = default;
+        var bytes = AllocatedBy(() => extracted = CorrelationPropagator.Default.Extract(headers, PropagationCarriers.DictionaryGetter));
 
         Assert.InRange(bytes, 1, 144);
+        Assert.Equal(Headers.TraceId, extracted.ActivityContext.TraceId.ToHexString());
+        Assert.Equal(Headers.SpanId, extracted.ActivityContext.SpanId.ToHexString());
+        Assert.Equal("rojo=00f067aa0ba902b7,congo=t61rcWkgMzE", extracted.ActivityContext.TraceState);
     }
 
     [Fact]
@@ -73,8 +77,11 @@ public class PropagationAllocationTests
         var first = CorrelationPropagator.Default.Extract(headers, PropagationCarriers.DictionaryGetter).Baggage[0];
         var second = CorrelationPropagator.Default.Extract(headers, PropagationCarriers.DictionaryGetter).Baggage[0];
 
-        var bytes = AllocatedBy(() => CorrelationPropagator.Default.Extract(headers, PropagationCarriers.DictionaryGetter));
+        PropagatedContext extracted = default;
+        var bytes = AllocatedBy(() => extracted = CorrelationPropagator.Default.Extract(headers, PropagationCarriers.DictionaryGetter));
 
+        Assert.Equal("alice", extracted.Baggage.GetValue("userId"));
+        Assert.Same(first.Key, extracted.Baggage[0].Key);
         Assert.Same(first.Key, second.Key);
         Assert.NotSame(first.Value, second.Value);
         Assert.InRange(bytes, 1, 128);

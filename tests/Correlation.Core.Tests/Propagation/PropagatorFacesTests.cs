@@ -75,14 +75,22 @@ public class PropagatorFacesTests
     public void A_getter_that_throws_gives_no_context_and_no_exception()
     {
         var propagator = CorrelationPropagator.Default.ToDistributedContextPropagator();
-        DistributedContextPropagator.PropagatorGetterCallback broken = static (object? carrier, string name, out string? value, out IEnumerable<string>? values)
-            => throw new InvalidOperationException("broken");
+        var calls = new List<string>();
+        DistributedContextPropagator.PropagatorGetterCallback broken = (object? carrier, string name, out string? value, out IEnumerable<string>? values) =>
+        {
+            calls.Add(name);
+            throw new InvalidOperationException("broken");
+        };
 
         propagator.ExtractTraceIdAndState(new object(), broken, out var traceId, out var traceState);
+        var baggage = propagator.ExtractBaggage(new object(), broken);
 
         Assert.Null(traceId);
         Assert.Null(traceState);
-        Assert.Null(propagator.ExtractBaggage(new object(), broken));
+        Assert.Null(baggage);
+
+        // The getter really was called (and threw) for each: the exceptions were stopped, not avoided.
+        Assert.Equal(["traceparent", "baggage"], calls);
     }
 
     [Fact]

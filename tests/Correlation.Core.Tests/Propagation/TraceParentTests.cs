@@ -104,10 +104,17 @@ public class TraceParentTests
     public void A_setter_that_throws_does_not_reach_the_caller()
     {
         var context = new PropagatedContext(Headers.Context());
+        var calls = new List<string>();
 
-        var exception = Record.Exception(() => CorrelationPropagator.Default.Inject(context, 42, static (_, _, _) => throw new InvalidOperationException("broken carrier")));
+        var exception = Record.Exception(() => CorrelationPropagator.Default.Inject(context, calls, static (c, name, _) =>
+        {
+            c.Add(name);
+            throw new InvalidOperationException("broken carrier");
+        }));
 
+        // The setter really was called (and threw): the exception was stopped, not avoided.
         Assert.Null(exception);
+        Assert.Equal(["traceparent"], calls);
     }
 
     [Theory]

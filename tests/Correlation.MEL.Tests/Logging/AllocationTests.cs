@@ -30,9 +30,13 @@ public class AllocationTests
     public void Per_call_allocation_difference_with_our_fields_on(string provider)
     {
         using var capture = provider == "json-console" ? new ConsoleCapture() : null;
-        var without = Measure(provider, correlated: false);
-        var with = Measure(provider, correlated: true);
+        var (without, fieldsWithout) = Measure(provider, correlated: false, capture);
+        var (with, fieldsWith) = Measure(provider, correlated: true, capture);
         var difference = with - without;
+
+        // The measured records really carried our two fields (trace_id, span_id) to the provider: a correlation that
+        // added nothing would cost nothing and pass the bounds below.
+        Assert.Equal(fieldsWithout + 2, fieldsWith);
         _output.WriteLine($"{provider}: without {without:F1} B/call, with {with:F1} B/call, difference {difference:F1} B/call");
         File.AppendAllText(Path.Combine(AppContext.BaseDirectory, "mel-allocations.txt"), $"{provider}\t{without:F1}\t{with:F1}\t{difference:F1}{Environment.NewLine}");
 
@@ -53,8 +57,14 @@ public class AllocationTests
         Assert.InRange(difference, -16, bound);
     }
 
-    private static double Measure(string provider, bool correlated)
+    /// <summary>Bytes per call, and the fields the provider received per record.</summary>
+    private static (double Bytes, double Fields) Measure(string provider, bool correlated, ConsoleCapture? capture)
     {
+        var serilogSink = new CountingSerilogSink();
+        var nlogTarget = new CountingNLogTarget { Name = "count" };
+        var otelExporter = new CountingLogExporter();
+        var nullProvider = new EnabledNullProvider();
+        var (consoleFieldsBefore, consoleLinesBefore) = capture is null ? (0, 0) : ConsoleFields(capture);
         var factory = LoggerFactory.Create(builder =>
         {
             builder.SetMinimumLevel(LogLevel.Information);
@@ -64,20 +74,20 @@ public class AllocationTests
                     builder.AddJsonConsole(o => o.IncludeScopes = true);
                     break;
                 case "serilog":
-                    builder.AddSerilog(new LoggerConfiguration().WriteTo.Sink(new CountingSerilogSink()).CreateLogger(), dispose: true);
+                    builder.AddSerilog(new LoggerConfiguration().WriteTo.Sink(serilogSink).CreateLogger(), dispose: true);
                     break;
                 case "nlog":
                     var logFactory = new NLog.LogFactory();
                     var config = new NLog.Config.LoggingConfiguration(logFactory);
-                    config.AddRuleForAllLevels(new CountingNLogTarget { Name = "count" });
+                    config.AddRuleForAllLevels(nlogTarget);
                     logFactory.Configuration = config;
                     builder.AddNLog(_ => logFactory);
                     break;
                 case "opentelemetry":
-                    builder.AddOpenTelemetry(o => o.AddProcessor(new SimpleLogRecordExportProcessor(new CountingLogExporter())));
+                    builder.AddOpenTelemetry(o => o.AddProcessor(new SimpleLogRecordExportProcessor(otelExporter)));
                     break;
                 default:
-                    builder.AddProvider(new EnabledNullProvider());
+                    builder.AddProvider(nullProvider);
                     break;
             }
 
@@ -87,6 +97,7 @@ public class AllocationTests
             }
         });
 
+        double bytes;
         using (factory)
         using (TestSpan.Start())
         {
@@ -103,13 +114,60 @@ public class AllocationTests
             }
 
             var after = GC.GetAllocatedBytesForCurrentThread();
-            return (after - before) / (double)Calls;
+            bytes = (after - before) / (double)Calls;
+
+            // Outside the measurement: the provider that reads nothing looks at one more record's state.
+            nullProvider.Inspect = true;
+            AppLog.OrderPlacedDefined(logger, "o-1", 7, null);
         }
+
+        const int records = Warmup + Calls + 1;
+        var fields = provider switch
+        {
+            "json-console" => ConsoleFieldsPerLine(capture!, consoleFieldsBefore, consoleLinesBefore),
+            "serilog" => serilogSink.Properties / (double)records,
+            "nlog" => nlogTarget.Properties / (double)records,
+            "opentelemetry" => otelExporter.Attributes / (double)records,
+            _ => nullProvider.LastCount,
+        };
+        return (bytes, fields);
+    }
+
+    /// <summary>How many of our two fields, and how many lines, the JSON console has written so far.</summary>
+    private static (int Fields, int Lines) ConsoleFields(ConsoleCapture capture)
+    {
+        var text = capture.Text;
+        return (CountOf(text, "\"trace_id\":") + CountOf(text, "\"span_id\":"), CountOf(text, "\n"));
+    }
+
+    /// <summary>Our fields per line written since the counts given (per line: the console drains its queue on its own thread).</summary>
+    private static double ConsoleFieldsPerLine(ConsoleCapture capture, int fieldsBefore, int linesBefore)
+    {
+        var (fields, lines) = ConsoleFields(capture);
+        Assert.True(lines > linesBefore, "the JSON console wrote nothing");
+        return (fields - fieldsBefore) / (double)(lines - linesBefore);
+    }
+
+    private static int CountOf(string text, string value)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + value.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     /// <summary>A provider that is enabled and reads nothing: what remains is the cost of our wrapper alone.</summary>
     private sealed class EnabledNullProvider : ILoggerProvider, Microsoft.Extensions.Logging.ILogger
     {
+        /// <summary>When set (never while measuring), the next record's state is read.</summary>
+        public bool Inspect { get; set; }
+
+        /// <summary>The number of properties of the last record read.</summary>
+        public int LastCount { get; private set; }
+
         public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => this;
 
         public IDisposable? BeginScope<TState>(TState state)
@@ -119,6 +177,10 @@ public class AllocationTests
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
+            if (Inspect && state is IReadOnlyCollection<KeyValuePair<string, object?>> properties)
+            {
+                LastCount = properties.Count;
+            }
         }
 
         public void Dispose()

@@ -54,16 +54,21 @@ public class FormatterTests
         GC.Collect();
         Assert.False(first.IsAlive);
         Assert.Equal(11, records.Count);
+        Assert.Equal(11, records.Correlated);
     }
 
     [Fact]
     public void A_disposed_factory_does_not_keep_a_formatters_target_alive()
     {
-        var weak = LogOnceAndDispose();
+        var records = new KeyRecorder(keep: false);
+        var weak = LogOnceAndDispose(records);
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
         Assert.False(weak.IsAlive);
+
+        // The record did go through the correlation (a factory that never called it would hold nothing either).
+        Assert.Equal(1, records.Correlated);
     }
 
     [Fact]
@@ -103,6 +108,9 @@ public class FormatterTests
         // a shared shape's caches (it was ~1.5 KB per call when per-call formatters got shapes with template tables).
         Assert.InRange(perCall - shared, 0, 320);
         Assert.Equal(4000, records.Count);
+
+        // Every measured record went through the correlation (a correlation doing nothing costs nothing either way).
+        Assert.Equal(4000, records.Correlated);
     }
 
     private static ILoggerFactory Create(KeyRecorder records) => LoggerFactory.Create(builder =>
@@ -121,10 +129,10 @@ public class FormatterTests
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static WeakReference LogOnceAndDispose()
+    private static WeakReference LogOnceAndDispose(KeyRecorder records)
     {
         var holder = new Holder();
-        using (var factory = LoggerFactory.Create(b => b.AddTraceCorrelation()))
+        using (var factory = Create(records))
         using (TestSpan.Start())
         {
             factory.CreateLogger("A").Log(LogLevel.Information, new EventId(1), "state", null, holder.Format);
@@ -144,12 +152,16 @@ public class FormatterTests
     private sealed class KeyRecorder(bool keep = true) : ILoggerProvider, ILogger
     {
         private int _count;
+        private int _correlated;
 
         public List<string[]> Keys { get; } = [];
 
         public List<string> Messages { get; } = [];
 
         public int Count => _count;
+
+        /// <summary>How many records carried our trace_id.</summary>
+        public int Correlated => _correlated;
 
         public ILogger CreateLogger(string categoryName) => this;
 
@@ -163,6 +175,11 @@ public class FormatterTests
             var keys = state is IReadOnlyList<KeyValuePair<string, object?>> list ? list.Select(p => p.Key).ToArray() : [];
             var message = formatter(state, exception);
             Interlocked.Increment(ref _count);
+            if (Array.IndexOf(keys, "trace_id") >= 0)
+            {
+                Interlocked.Increment(ref _correlated);
+            }
+
             if (keep)
             {
                 Keys.Add(keys);

@@ -173,20 +173,29 @@ public class SerilogProviderTests
     {
         var (factory, sink) = Create(false);
         using (factory)
-        using (TestSpan.Start())
+        using (var span = TestSpan.Start())
         {
 #pragma warning disable CA1727 // the point: a hole named like a field
             factory.CreateLogger("Test").LogInformation("Linked to {trace_id}", "caller-value");
 #pragma warning restore CA1727
             var logEvent = Assert.Single(sink.Events);
             Assert.Equal("caller-value", CollectingSerilogSink.Scalar(logEvent, "trace_id"));
+
+            // The record was correlated: the field that does not collide is added.
+            Assert.Equal(span.SpanId(), CollectingSerilogSink.Scalar(logEvent, "span_id"));
         }
     }
 
     [Fact]
     public void Serilog_profile_coexists_with_activity_tracking_options()
     {
-        var (factory, sink) = Create(false, o => o.Context.Profile = TraceFieldProfile.Serilog, builder =>
+        // TraceFlags is ours alone (activity tracking is not asked for it): it shows our fields are there next to the
+        // scope's, whose TraceId, SpanId and ParentId carry the same names and values.
+        var (factory, sink) = Create(false, o =>
+        {
+            o.Context.Profile = TraceFieldProfile.Serilog;
+            o.Context.Fields = TraceFields.TraceId | TraceFields.SpanId | TraceFields.ParentSpanId | TraceFields.TraceFlags;
+        }, builder =>
             builder.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId));
         using (factory)
         using (var parent = TestSpan.Start("parent"))
@@ -196,6 +205,7 @@ public class SerilogProviderTests
             var root = Assert.Single(sink.Events);
             Assert.Equal(parent.SpanId(), CollectingSerilogSink.Scalar(root, "SpanId"));
             Assert.Equal("0000000000000000", CollectingSerilogSink.Scalar(root, "ParentId"));
+            Assert.Equal("01", CollectingSerilogSink.Scalar(root, "TraceFlags"));
 
             using var span = TestSpan.Start("child");
             factory.CreateLogger("Test").LogInformation("Both");
@@ -203,6 +213,7 @@ public class SerilogProviderTests
             Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(logEvent, "TraceId"));
             Assert.Equal(span.SpanId(), CollectingSerilogSink.Scalar(logEvent, "SpanId"));
             Assert.Equal(parent.SpanId(), CollectingSerilogSink.Scalar(logEvent, "ParentId"));
+            Assert.Equal("01", CollectingSerilogSink.Scalar(logEvent, "TraceFlags"));
             Assert.Equal(LogEventLevel.Information, logEvent.Level);
         }
     }

@@ -62,5 +62,9 @@ public class BaggageLayoutRendererTests
         using var span = NLogHarness.StartSpan();
         span.AddBaggage("other", "x");
         Assert.Equal("[]", nlog.LogOne());
+
+        // Control: once the item is there, the same layout renders it.
+        span.AddBaggage("missing", "found");
+        Assert.Equal("[found]", nlog.LogOne());
     }
 }

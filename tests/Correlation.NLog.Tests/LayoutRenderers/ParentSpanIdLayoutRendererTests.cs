@@ -28,5 +28,9 @@ public class ParentSpanIdLayoutRendererTests
 
         using var root = NLogHarness.StartRootSpan();
         Assert.Equal("[]", nlog.LogOne());
+
+        // Control: a child of the root renders the root's span id.
+        using var child = new Activity("child").SetIdFormat(ActivityIdFormat.W3C).Start();
+        Assert.Equal($"[{root.SpanId.ToHexString()}]", nlog.LogOne());
     }
 }

@@ -32,5 +32,9 @@ public class SpanIdLayoutRendererTests
         using var nlog = NLogHarness.ForLayout("[${span-id}]");
 
         Assert.Equal("[]", nlog.LogOne());
+
+        // Control: the same layout under a span renders it.
+        using var span = NLogHarness.StartSpan();
+        Assert.Equal($"[{span.SpanId.ToHexString()}]", nlog.LogOne());
     }
 }

@@ -32,5 +32,9 @@ public class TraceFlagsLayoutRendererTests
         using var nlog = NLogHarness.ForLayout("[${trace-flags}]");
 
         Assert.Equal("[]", nlog.LogOne());
+
+        // Control: the same layout under a span renders the flags.
+        using var span = NLogHarness.StartSpan();
+        Assert.Equal("[01]", nlog.LogOne());
     }
 }

@@ -48,6 +48,10 @@ public class TraceIdLayoutRendererTests
 
         Assert.Null(Activity.Current);
         Assert.Equal("[][]", nlog.LogOne());
+
+        // Control: the same layout under a span renders both.
+        using var span = NLogHarness.StartSpan();
+        Assert.Equal("[4bf92f3577b34da6a3ce929d0e0e4736][11803532876627986230]", nlog.LogOne());
     }
 
     [Fact]
@@ -64,9 +68,14 @@ public class TraceIdLayoutRendererTests
     public void A_hierarchical_activity_is_treated_as_no_span()
     {
         using var nlog = NLogHarness.ForLayout("[${trace-id}]");
-        using var activity = new Activity("legacy").SetIdFormat(ActivityIdFormat.Hierarchical).Start();
+        using (new Activity("legacy").SetIdFormat(ActivityIdFormat.Hierarchical).Start())
+        {
+            Assert.Equal("[]", nlog.LogOne());
+        }
 
-        Assert.Equal("[]", nlog.LogOne());
+        // Control: the same layout under a W3C span renders the id.
+        using var span = NLogHarness.StartSpan();
+        Assert.Equal("[4bf92f3577b34da6a3ce929d0e0e4736]", nlog.LogOne());
     }
 
     [Fact]

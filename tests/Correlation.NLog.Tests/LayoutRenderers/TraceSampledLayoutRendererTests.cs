@@ -21,6 +21,10 @@ public class TraceSampledLayoutRendererTests
         using var nlog = NLogHarness.ForLayout("[${trace-sampled}]");
 
         Assert.Equal("[]", nlog.LogOne());
+
+        // Control: the same layout under a span renders it.
+        using var span = NLogHarness.StartSpan();
+        Assert.Equal("[true]", nlog.LogOne());
     }
 
     [Fact]

@@ -19,5 +19,9 @@ public class TraceStateLayoutRendererTests
 
         using var span = NLogHarness.StartSpan();
         Assert.Equal("[]", nlog.LogOne());
+
+        // Control: once the span has a tracestate, the same layout renders it.
+        span.TraceStateString = "a=b";
+        Assert.Equal("[a=b]", nlog.LogOne());
     }
 }

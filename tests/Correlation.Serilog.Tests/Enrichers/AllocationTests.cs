@@ -112,14 +112,19 @@ public class AllocationTests
         using var span = Spans.StartChild();
         var fieldSet = TraceFieldSet.Create(new TraceContextOptions());
         var constant = fieldSet.Fields.Select(f => new LogEventProperty(f.Name, new ScalarValue("x"))).ToArray();
-        var sink = new ReadingSink();
-        var ours = new LoggerConfiguration().Enrich.WithTraceContext().WriteTo.Sink(sink).CreateLogger();
-        var baseline = new LoggerConfiguration().Enrich.With(new ConstantEnricher(constant)).WriteTo.Sink(sink).CreateLogger();
+        var oursSink = new ReadingSink();
+        var baselineSink = new ReadingSink();
+        var ours = new LoggerConfiguration().Enrich.WithTraceContext().WriteTo.Sink(oursSink).CreateLogger();
+        var baseline = new LoggerConfiguration().Enrich.With(new ConstantEnricher(constant)).WriteTo.Sink(baselineSink).CreateLogger();
 
         var oursBytes = Measure(ours);
         var baselineBytes = Measure(baseline);
 
-        Assert.Equal(3, sink.LastCount);
+        // Each logger has its own sink: the events measured through ours really carry the span's ids.
+        Assert.Equal(3, oursSink.LastCount);
+        Assert.Equal(3, baselineSink.LastCount);
+        Assert.Equal(Spans.TraceId, oursSink.LastTraceId);
+        Assert.Equal(span.SpanId.ToHexString(), oursSink.LastSpanId);
         Assert.True(oursBytes <= baselineBytes, $"ours {oursBytes} bytes, constant properties {baselineBytes} bytes for {Events} events.");
     }
 
@@ -170,8 +175,14 @@ public class AllocationTests
     {
         public int LastCount { get; private set; }
 
+        public string? LastTraceId { get; private set; }
+
+        public string? LastSpanId { get; private set; }
+
         public void Emit(LogEvent logEvent)
         {
+            LastTraceId = logEvent.Text("trace_id");
+            LastSpanId = logEvent.Text("span_id");
             var count = 0;
             foreach (var pair in logEvent.Properties)
             {

@@ -15,7 +15,7 @@ public class AsyncSinkTests
             .WriteTo.Async(a => a.Sink(sink), bufferSize: 1000)
             .CreateLogger();
 
-        var expected = new Dictionary<string, string>();
+        var expected = new Dictionary<string, (string Ids, int Thread)>();
         await Task.WhenAll(Enumerable.Range(0, 4).Select(worker => Task.Run(() =>
         {
             for (var i = 0; i < 25; i++)
@@ -24,7 +24,7 @@ public class AsyncSinkTests
                 logger.Information("Work {Worker} {Item}", worker, i);
                 lock (expected)
                 {
-                    expected[$"{worker}/{i}"] = span.SpanId.ToHexString() + "/" + span.TraceId.ToHexString();
+                    expected[$"{worker}/{i}"] = (span.SpanId.ToHexString() + "/" + span.TraceId.ToHexString(), Environment.CurrentManagedThreadId);
                 }
             }
         })));
@@ -35,10 +35,11 @@ public class AsyncSinkTests
         foreach (var r in received)
         {
             var key = $"{r.Event.Properties["Worker"]}/{r.Event.Properties["Item"]}";
-            Assert.Equal(expected[key], r.Event.Text("span_id") + "/" + r.Event.Text("trace_id"));
+            Assert.Equal(expected[key].Ids, r.Event.Text("span_id") + "/" + r.Event.Text("trace_id"));
 
-            // The sink ran on the async worker thread, where the creating span is not current.
-            Assert.NotEqual(r.Event.Text("span_id"), r.WriterSpan?.SpanId.ToHexString());
+            // The sink ran on the async worker thread, not the creating one, and the creating span was not current there.
+            Assert.NotEqual(expected[key].Thread, r.WriterThread);
+            Assert.Null(r.WriterSpan);
         }
     }
 

@@ -71,7 +71,15 @@ public class TraceContextEnricherTests
         var (logger, sink) = Create(o => o.Fields = TraceFields.TraceId | TraceFields.SpanId | TraceFields.TraceFlags);
         Activity.Current = null;
         logger.Information("no span");
-        Assert.Empty(sink.Single.Properties);
+        using (Spans.StartChild())
+        {
+            logger.Information("in a span");
+        }
+
+        // The same logger writes all three fields in a span, so their absence outside one is the enricher's doing.
+        Assert.Empty(sink.Events[0].Properties);
+        Assert.Equal(3, sink.Events[1].Properties.Count);
+        Assert.Equal(Spans.TraceId, sink.Events[1].Text("trace_id"));
     }
 
     [Fact]
@@ -97,12 +105,15 @@ public class TraceContextEnricherTests
     [Fact]
     public void A_property_the_user_set_wins()
     {
-        var (logger, sink) = Create();
+        var (logger, sink) = Create(o => o.Fields = TraceFields.TraceId | TraceFields.SpanId | TraceFields.TraceFlags);
         using var span = Spans.StartChild();
         logger.ForContext("trace_id", "mine").Information("Order {span_id}", "theirs");
 
         Assert.Equal("mine", sink.Single.Text("trace_id"));
         Assert.Equal("theirs", sink.Single.Text("span_id"));
+
+        // The event was enriched: the field the user did not set is there.
+        Assert.Equal("01", sink.Single.Text("trace_flags"));
     }
 
     [Fact]
@@ -111,8 +122,10 @@ public class TraceContextEnricherTests
         var (logger, sink) = Create();
         using var outer = Spans.Start("outer");
         logger.Information("outer 1");
+        string innerSpanId;
         using (var inner = Spans.Start("inner"))
         {
+            innerSpanId = inner.SpanId.ToHexString();
             logger.Information("inner");
         }
 
@@ -120,7 +133,7 @@ public class TraceContextEnricherTests
 
         var events = sink.Events;
         Assert.Equal(outer.SpanId.ToHexString(), events[0].Text("span_id"));
-        Assert.NotEqual(outer.SpanId.ToHexString(), events[1].Text("span_id"));
+        Assert.Equal(innerSpanId, events[1].Text("span_id"));
         Assert.Equal(outer.TraceId.ToHexString(), events[1].Text("trace_id"));
         Assert.Equal(outer.SpanId.ToHexString(), events[2].Text("span_id"));
     }
@@ -349,9 +362,19 @@ public class TraceContextEnricherTests
     public void Hierarchical_activities_carry_no_trace_id_and_are_treated_as_no_span()
     {
         var (logger, sink) = Create();
-        using var activity = new Activity("legacy").SetIdFormat(ActivityIdFormat.Hierarchical).Start();
-        logger.Information("hello");
-        Assert.False(sink.Single.Properties.ContainsKey("trace_id"));
+        using (new Activity("legacy").SetIdFormat(ActivityIdFormat.Hierarchical).Start())
+        {
+            logger.Information("hello");
+        }
+
+        // Control: the same logger under a W3C span does write the ids.
+        using (Spans.StartChild())
+        {
+            logger.Information("w3c");
+        }
+
+        Assert.Empty(sink.Events[0].Properties);
+        Assert.Equal(Spans.TraceId, sink.Events[1].Text("trace_id"));
     }
 
     [Fact]
