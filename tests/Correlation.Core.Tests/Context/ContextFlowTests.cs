@@ -155,19 +155,21 @@ public class ContextFlowTests
         using var spans = new TestSpans();
         using var span = spans.Start();
         var captured = CapturedTraceContext.Capture();
-        (string?, string?, string?) lost = default, restored = default;
+        (string?, string?, string?) lost = default, restored = default, after = ("unset", null, null);
         using var done = new CountdownEvent(1);
 
         ThreadPool.UnsafeQueueUserWorkItem(_ =>
         {
             lost = ReadNow();
             captured.Run(() => restored = ReadNow());
+            after = ReadNow();
             done.Signal();
         }, null);
 
         Assert.True(done.Wait(TimeSpan.FromSeconds(10)));
         Assert.Equal((null, null, null), lost);
         Assert.Equal(Expected(span), restored);
+        Assert.Equal((null, null, null), after);
     }
 
     [Fact]
