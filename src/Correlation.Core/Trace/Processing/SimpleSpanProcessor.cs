@@ -41,31 +41,29 @@ public sealed class SimpleSpanProcessor : SpanProcessor
             return;
         }
 
-        try
+        lock (_exportLock)
         {
-            ExportResult result;
-            lock (_exportLock)
-            {
-                // Shutdown takes this lock before it shuts the exporter down: a span that got past the check above
-                // while it did must not reach a shut-down exporter.
-                if (IsShutdown)
-                {
-                    Interlocked.Increment(ref _dropped);
-                    return;
-                }
-
-                result = _exporter.Export(new ReadOnlySpan<Activity>(ref span));
-            }
-
-            if (result != ExportResult.Success)
+            // Shutdown takes this lock before it shuts the exporter down: a span that got past the check above
+            // while it did must not reach a shut-down exporter.
+            if (IsShutdown)
             {
                 Interlocked.Increment(ref _dropped);
+                return;
             }
-        }
-        catch (Exception ex)
-        {
-            Interlocked.Increment(ref _dropped);
-            CorrelationEventSource.Log.Swallowed(_exporter.GetType().Name + ".Export", ex);
+
+            // Counted under the lock, so shutdown, which waits for it, reports this export's failure too.
+            try
+            {
+                if (_exporter.Export(new ReadOnlySpan<Activity>(ref span)) != ExportResult.Success)
+                {
+                    Interlocked.Increment(ref _dropped);
+                }
+            }
+            catch (Exception ex)
+            {
+                Interlocked.Increment(ref _dropped);
+                CorrelationEventSource.Log.Swallowed(_exporter.GetType().Name + ".Export", ex);
+            }
         }
     }
 
@@ -94,15 +92,9 @@ public sealed class SimpleSpanProcessor : SpanProcessor
     /// <inheritdoc/>
     protected override bool OnShutdown(int timeoutMilliseconds)
     {
-        var dropped = DroppedCount;
-        if (dropped > 0)
-        {
-            CorrelationEventSource.Log.Dropped(nameof(SimpleSpanProcessor), dropped, "export failed or span ended after shutdown");
-        }
-
         // An export in progress on another thread finishes first (SPEC 17: shutdown waits for in-flight span ends),
         // so the exporter is never shut down or disposed under a running Export.
-        return RunBounded(
+        var result = RunBounded(
             () =>
             {
                 lock (_exportLock)
@@ -118,6 +110,16 @@ public sealed class SimpleSpanProcessor : SpanProcessor
                 }
             },
             timeoutMilliseconds);
+
+        // Reported after the wait: the export that was in progress may have failed, and a span that ended while
+        // shutdown waited for it was dropped; both count.
+        var dropped = DroppedCount;
+        if (dropped > 0)
+        {
+            CorrelationEventSource.Log.Dropped(nameof(SimpleSpanProcessor), dropped, "export failed or span ended after shutdown");
+        }
+
+        return result;
     }
 
     /// <summary>

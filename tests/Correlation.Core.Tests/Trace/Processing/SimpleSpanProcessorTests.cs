@@ -122,6 +122,28 @@ public class SimpleSpanProcessorTests
     }
 
     [Fact]
+    public void Shutdown_reports_an_export_that_failed_while_it_waited_for_it()
+    {
+        using var diagnostics = new DiagnosticsCapture();
+        using var gate = new ManualResetEventSlim(false);
+        var exporter = new ScriptedExporter { Gate = gate, OnExport = _ => ExportResult.Failure };
+        var processor = new SimpleSpanProcessor(exporter);
+        var ending = new Thread(() => processor.OnEnd(TraceTestKit.NewRecordedSpan("failing in flight")));
+        ending.Start();
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref exporter.Entered) == 1, 10_000));
+
+        var shutdown = new Thread(() => processor.Shutdown(Timeout.Infinite));
+        shutdown.Start();
+        Assert.False(shutdown.Join(300), "Shutdown returned while an export was in progress");
+        gate.Set();
+        Assert.True(shutdown.Join(10_000));
+        Assert.True(ending.Join(10_000));
+
+        Assert.Equal(1, processor.DroppedCount);
+        Assert.True(diagnostics.Has("Dropped", nameof(SimpleSpanProcessor), "export failed or span ended after shutdown"));
+    }
+
+    [Fact]
     public void ForceFlush_waits_for_an_export_in_progress_then_flushes_the_exporter()
     {
         var exporter = new ScriptedExporter();
