@@ -33,35 +33,30 @@ internal sealed class CorrelatingLogger : ILogger
         try
         {
             var span = TraceFieldSet.CurrentSpan();
-            if (span is not null)
+            if (span is not null && _settings.DropUnsampledTraces && (span.ActivityTraceFlags & ActivityTraceFlags.Recorded) == 0)
             {
-                if (_settings.DropUnsampledTraces && (span.ActivityTraceFlags & ActivityTraceFlags.Recorded) == 0)
+                if (_inner.IsEnabled(logLevel))
                 {
-                    if (_inner.IsEnabled(logLevel))
-                    {
-                        _settings.CountDropped();
-                    }
-
-                    return;
+                    _settings.CountDropped();
                 }
 
-                if (formatter is not null)
+                return;
+            }
+
+            if (formatter is not null && (span is not null || _settings.HasFieldsOutsideSpan))
+            {
+                // A state that enumerates entries without being a list (a dictionary) cannot be extended in place: its
+                // entries are copied once, so its record gets the fields too. Type tests without a bound variable: the
+                // JIT folds them for a struct state, without boxing it.
+                if (state is not IReadOnlyList<KeyValuePair<string, object?>> && state is IEnumerable<KeyValuePair<string, object?>>)
+                {
+                    copied = CorrelatedLogState<EnumeratedLogState<TState>>.Create(
+                        EnumeratedLogState<TState>.Copy(state, formatter), EnumeratedLogState<TState>.Format, span, _settings);
+                }
+                else
                 {
                     correlated = CorrelatedLogState<TState>.Create(state, formatter, span, _settings);
                 }
-            }
-            else if (_settings.HasFieldsOutsideSpan && formatter is not null)
-            {
-                correlated = CorrelatedLogState<TState>.Create(state, formatter, null, _settings);
-            }
-
-            // A state that enumerates entries without being a list (a dictionary) cannot be extended in place: its
-            // entries are copied once, so its record gets the fields too.
-            if (correlated is null && formatter is not null && (span is not null || _settings.HasFieldsOutsideSpan)
-                && state is not IReadOnlyList<KeyValuePair<string, object?>> && state is IEnumerable<KeyValuePair<string, object?>>
-                && EnumeratedLogState<TState>.Copy(state, formatter) is { } entries)
-            {
-                copied = CorrelatedLogState<EnumeratedLogState<TState>>.Create(entries, EnumeratedLogState<TState>.Format, span, _settings);
             }
         }
         catch (Exception ex)

@@ -32,11 +32,9 @@ internal sealed class EnumeratedLogState<TState> : IReadOnlyList<KeyValuePair<st
     /// <inheritdoc/>
     public KeyValuePair<string, object?> this[int index] => _entries[index];
 
-    /// <summary>The caller's state with its entries copied, or <see langword="null"/> when it does not enumerate entries.</summary>
-    public static EnumeratedLogState<TState>? Copy(TState state, Func<TState, Exception?, string> formatter)
-        => state is IEnumerable<KeyValuePair<string, object?>> entries
-            ? new EnumeratedLogState<TState>(state, formatter, new List<KeyValuePair<string, object?>>(entries))
-            : null;
+    /// <summary>The caller's state with its entries copied; the state must enumerate entries.</summary>
+    public static EnumeratedLogState<TState> Copy(TState state, Func<TState, Exception?, string> formatter)
+        => new(state, formatter, new List<KeyValuePair<string, object?>>((IEnumerable<KeyValuePair<string, object?>>)state!));
 
     /// <summary>The caller's state's text (for providers that write the state itself rather than the message).</summary>
     /// <returns>The caller's state's <see cref="object.ToString"/>.</returns>
