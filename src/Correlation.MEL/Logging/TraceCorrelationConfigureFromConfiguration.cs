@@ -17,8 +17,6 @@ namespace Correlation.Logging;
 /// </remarks>
 internal sealed class TraceCorrelationConfigureFromConfiguration : IConfigureOptions<TraceCorrelationLoggerOptions>
 {
-    private static readonly TraceFields AllFields = TraceFields.TraceId | TraceFields.SpanId | TraceFields.ParentSpanId | TraceFields.TraceFlags | TraceFields.TraceState;
-
     private readonly IConfiguration? _configuration;
 
     public TraceCorrelationConfigureFromConfiguration(IConfiguration? configuration = null) => _configuration = configuration;
@@ -39,27 +37,35 @@ internal sealed class TraceCorrelationConfigureFromConfiguration : IConfigureOpt
         var context = options.Context;
         var before = context.Clone();
 
-        if (ReadEnum<TraceFieldProfile>(section, nameof(TraceContextOptions.Profile), static p => Enum.IsDefined(p), out var profile))
+        if (ReadName<TraceFieldProfile>(section, nameof(TraceContextOptions.Profile), out var profile))
         {
             context.Profile = profile;
         }
 
-        if (ReadEnum<TraceFields>(section, nameof(TraceContextOptions.Fields), static f => (f & ~AllFields) == 0, out var fields))
+        var fieldsText = section[nameof(TraceContextOptions.Fields)];
+        if (!string.IsNullOrWhiteSpace(fieldsText))
         {
-            context.Fields = fields;
+            if (TraceContextOptionsText.TryParseFields(fieldsText, out var fields, out _))
+            {
+                context.Fields = fields;
+            }
+            else
+            {
+                CorrelationEventSource.Log.InvalidConfiguration(
+                    section.Path + ":" + nameof(TraceContextOptions.Fields), fieldsText, "expected a comma-separated list of: " + TraceContextOptionsText.FieldNames);
+            }
         }
 
-        if (ReadEnum<MissingFieldBehavior>(section, nameof(TraceContextOptions.MissingFields), static m => Enum.IsDefined(m), out var missing))
+        if (ReadName<MissingFieldBehavior>(section, nameof(TraceContextOptions.MissingFields), out var missing))
         {
             context.MissingFields = missing;
         }
 
         foreach (var entry in section.GetSection(nameof(TraceContextOptions.Names)).GetChildren())
         {
-            if (!Enum.TryParse<TraceFields>(entry.Key, ignoreCase: true, out var field) || !char.IsAsciiLetter(entry.Key[0])
-                || field == TraceFields.None || (field & (field - 1)) != 0 || (field & ~AllFields) != 0)
+            if (!TraceContextOptionsText.TryParseFields(entry.Key, out var field, out _) || !TraceContextOptionsText.IsSingleField(field))
             {
-                Report(entry, entry.Key, "not one span field: " + string.Join(", ", Enum.GetNames<TraceFields>()));
+                Report(entry, entry.Key, "not one span field: " + TraceContextOptionsText.FieldNames);
             }
             else if (string.IsNullOrWhiteSpace(entry.Value))
             {
@@ -99,19 +105,18 @@ internal sealed class TraceCorrelationConfigureFromConfiguration : IConfigureOpt
         }
     }
 
-    private static bool ReadEnum<T>(IConfigurationSection section, string key, Func<T, bool> isValid, out T value)
+    private static bool ReadName<T>(IConfigurationSection section, string key, out T value)
         where T : struct, Enum
     {
         value = default;
         var text = section[key];
         if (string.IsNullOrWhiteSpace(text))
         {
-            // Absent or empty: the default (for Fields, the profile's), as the Serilog configuration overload reads it.
+            // Absent or empty: the default, as the Serilog configuration overload reads it.
             return false;
         }
 
-        var trimmed = text.Trim();
-        if (trimmed.Length > 0 && char.IsAsciiLetter(trimmed[0]) && Enum.TryParse(trimmed, ignoreCase: true, out value) && isValid(value))
+        if (TraceContextOptionsText.TryParseName(text, out value))
         {
             return true;
         }
@@ -139,23 +144,15 @@ internal sealed class TraceCorrelationConfigureFromConfiguration : IConfigureOpt
             {
                 target[entry.Key] = entry.Value.Trim();
             }
-            else if (TryParseListItem(entry.Value, out var key, out var name))
+            else if (TraceContextOptionsText.TryParseListItem(entry.Value, out var key, out var name))
             {
-                target[key] = name;
+                target[key] = name ?? string.Empty;
             }
             else
             {
                 Report(entry, entry.Value, "expected 'key' or 'key=fieldName'");
             }
         }
-    }
-
-    private static bool TryParseListItem(string item, out string key, out string name)
-    {
-        var equals = item.IndexOf('=', StringComparison.Ordinal);
-        key = (equals < 0 ? item : item[..equals]).Trim();
-        name = equals < 0 ? string.Empty : item[(equals + 1)..].Trim();
-        return key.Length > 0 && (equals < 0 || name.Length > 0);
     }
 
     private static void Report(IConfigurationSection entry, string value, string reason)

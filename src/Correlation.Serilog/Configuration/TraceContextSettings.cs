@@ -10,7 +10,6 @@ namespace Correlation.Serilog.Configuration;
 internal static class TraceContextSettings
 {
     private static readonly string ProfileNames = string.Join(", ", Enum.GetNames<TraceFieldProfile>());
-    private static readonly string FieldNames = string.Join(", ", Enum.GetNames<TraceFields>());
 
     public static TraceContextOptions ToOptions(
         string? profile,
@@ -42,9 +41,9 @@ internal static class TraceContextSettings
             foreach (var pair in names)
             {
                 var field = ParseFields(pair.Key, nameof(names));
-                if (field == TraceFields.None || (field & (field - 1)) != 0)
+                if (!TraceContextOptionsText.IsSingleField(field))
                 {
-                    throw new ArgumentException($"'{pair.Key}' in names must be one span field: {FieldNames}.", nameof(names));
+                    throw new ArgumentException($"'{pair.Key}' in names must be one span field: {TraceContextOptionsText.FieldNames}.", nameof(names));
                 }
 
                 if (string.IsNullOrWhiteSpace(pair.Value))
@@ -66,8 +65,7 @@ internal static class TraceContextSettings
             return TraceFieldProfile.OpenTelemetry;
         }
 
-        var text = profile.Trim();
-        if (char.IsAsciiLetter(text[0]) && Enum.TryParse<TraceFieldProfile>(text, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
+        if (TraceContextOptionsText.TryParseName<TraceFieldProfile>(profile, out var parsed))
         {
             return parsed;
         }
@@ -77,18 +75,13 @@ internal static class TraceContextSettings
 
     private static TraceFields ParseFields(string text, string argument)
     {
-        var result = TraceFields.None;
-        foreach (var part in text.Split([',', '|', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        if (TraceContextOptionsText.TryParseFields(text, out var fields, out var badPart))
         {
-            if (!char.IsAsciiLetter(part[0]) || !Enum.TryParse<TraceFields>(part, ignoreCase: true, out var field) || !Enum.IsDefined(field))
-            {
-                throw new ArgumentException($"Unknown trace field '{part}' in {argument}; expected a comma-separated list of: {FieldNames}.", argument);
-            }
-
-            result |= field;
+            return fields;
         }
 
-        return result;
+        throw new ArgumentException(
+            $"Unknown trace field '{badPart}' in {argument}; expected a comma-separated list of: {TraceContextOptionsText.FieldNames}.", argument);
     }
 
     private static List<(string Key, string? Name)> ParseList(string[]? items, string argument)
@@ -101,22 +94,12 @@ internal static class TraceContextSettings
 
         foreach (var item in items)
         {
-            var text = item?.Trim();
-            if (string.IsNullOrEmpty(text))
+            if (string.IsNullOrWhiteSpace(item))
             {
                 throw new ArgumentException($"{argument} contains an empty entry; expected 'key' or 'key=fieldName'.", argument);
             }
 
-            var equals = text.IndexOf('=', StringComparison.Ordinal);
-            if (equals < 0)
-            {
-                result.Add((text, null));
-                continue;
-            }
-
-            var key = text[..equals].Trim();
-            var name = text[(equals + 1)..].Trim();
-            if (key.Length == 0 || name.Length == 0)
+            if (!TraceContextOptionsText.TryParseListItem(item, out var key, out var name))
             {
                 throw new ArgumentException($"{argument} entry '{item}' is not 'key' or 'key=fieldName'.", argument);
             }

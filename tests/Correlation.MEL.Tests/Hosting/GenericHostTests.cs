@@ -135,6 +135,17 @@ public class GenericHostTests
         Assert.Equal(span.SpanId, CollectingSerilogSink.Scalar(logEvent, "span_id"));
     }
 
+    [Theory]
+    [InlineData("TraceId | SpanId | TraceFlags")]
+    [InlineData("TraceId SpanId TraceFlags")]
+    public void Fields_take_the_separators_the_serilog_configuration_takes(string fields)
+    {
+        var (span, logEvent) = LogOneInSpan($$"""{ "Logging": { "Correlation": { "Fields": "{{fields}}" } } }""");
+        Assert.Equal(span.TraceId, CollectingSerilogSink.Scalar(logEvent, "trace_id"));
+        Assert.Equal(span.SpanId, CollectingSerilogSink.Scalar(logEvent, "span_id"));
+        Assert.Equal("01", CollectingSerilogSink.Scalar(logEvent, "trace_flags"));
+    }
+
     [Fact]
     public void A_bad_value_does_not_discard_the_good_values_next_to_it()
     {
