@@ -78,28 +78,30 @@ public sealed class TraceContextOptions
     /// <returns>A new, independent instance.</returns>
     public TraceContextOptions Clone()
     {
-        var copy = new TraceContextOptions
-        {
-            Profile = Profile,
-            Fields = Fields,
-            Resource = Resource,
-            MissingFields = MissingFields,
-        };
-        foreach (var pair in Names)
-        {
-            copy.Names[pair.Key] = pair.Value;
-        }
-
-        foreach (var pair in Baggage)
-        {
-            copy.Baggage[pair.Key] = pair.Value;
-        }
-
-        foreach (var pair in ResourceFields)
-        {
-            copy.ResourceFields[pair.Key] = pair.Value;
-        }
-
+        var copy = new TraceContextOptions();
+        copy.CopyFrom(this);
         return copy;
+    }
+
+    /// <summary>Makes these options the same as <paramref name="source"/> (a configuration reader that must undo its changes).</summary>
+    internal void CopyFrom(TraceContextOptions source)
+    {
+        Profile = source.Profile;
+        Fields = source.Fields;
+        Resource = source.Resource;
+        MissingFields = source.MissingFields;
+        Copy(source.Names, Names);
+        Copy(source.Baggage, Baggage);
+        Copy(source.ResourceFields, ResourceFields);
+    }
+
+    private static void Copy<TKey>(Dictionary<TKey, string> source, Dictionary<TKey, string> target)
+        where TKey : notnull
+    {
+        target.Clear();
+        foreach (var pair in source)
+        {
+            target[pair.Key] = pair.Value;
+        }
     }
 }

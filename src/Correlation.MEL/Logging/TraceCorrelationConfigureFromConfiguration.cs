@@ -88,7 +88,7 @@ internal sealed class TraceCorrelationConfigureFromConfiguration : IConfigureOpt
         catch (ArgumentException ex)
         {
             CorrelationEventSource.Log.InvalidConfiguration(section.Path, "(section)", ex.Message + " The section is ignored.");
-            Restore(context, before);
+            context.CopyFrom(before);
         }
 
         var drop = section[nameof(TraceCorrelationLoggerOptions.DropUnsampledTraces)];
@@ -157,24 +157,4 @@ internal sealed class TraceCorrelationConfigureFromConfiguration : IConfigureOpt
 
     private static void Report(IConfigurationSection entry, string value, string reason)
         => CorrelationEventSource.Log.InvalidConfiguration(entry.Path, value, reason + "; ignored");
-
-    private static void Restore(TraceContextOptions target, TraceContextOptions source)
-    {
-        target.Profile = source.Profile;
-        target.Fields = source.Fields;
-        target.MissingFields = source.MissingFields;
-        Copy(source.Names, target.Names);
-        Copy(source.Baggage, target.Baggage);
-        Copy(source.ResourceFields, target.ResourceFields);
-    }
-
-    private static void Copy<TKey>(Dictionary<TKey, string> source, Dictionary<TKey, string> target)
-        where TKey : notnull
-    {
-        target.Clear();
-        foreach (var pair in source)
-        {
-            target[pair.Key] = pair.Value;
-        }
-    }
 }
