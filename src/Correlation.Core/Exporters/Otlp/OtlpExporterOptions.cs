@@ -108,7 +108,7 @@ public sealed class OtlpExporterOptions
     internal TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Limits set by tests; <see langword="null"/>: the provider's span limits, else 128 of each.</summary>
-    internal OtlpSpanLimits? Limits { get; set; }
+    internal Trace.SpanLimits? Limits { get; set; }
 
     internal static Uri AppendSignalPath(Uri baseEndpoint)
     {

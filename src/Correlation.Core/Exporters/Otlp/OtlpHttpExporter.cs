@@ -16,17 +16,19 @@ public sealed class OtlpHttpExporter : SpanExporter
 {
     private const string Component = nameof(OtlpHttpExporter);
 
+    // Outside a provider (no ProviderLimits): 128 of each (shared/SPEC.md 18), whatever the environment says. Under
+    // one, its limits, so that a span the SDK kept whole is exported whole even when they allow more than 128.
+    private static readonly Trace.SpanLimits s_defaultLimits = new(new Configuration.SdkEnvironment(static _ => null));
+
     private readonly OtlpExportProtocol _protocol;
     private readonly bool _gzip;
-    private readonly OtlpSpanLimits? _fixedLimits;
+    private readonly Trace.SpanLimits? _fixedLimits;
     private readonly OtlpHttpTransport _transport;
     private readonly OtlpScopeBatch _batch = new();
     private readonly OtlpBuffer _payload = new();
     private readonly OtlpJsonSerializer? _json;
     private readonly object _exportLock = new();
     private MemoryStream? _compressed;
-    private Trace.SpanLimits? _limitsSource;
-    private OtlpSpanLimits _providerLimits = OtlpSpanLimits.Default;
     private long _exported;
     private long _dropped;
     private long _rejected;
@@ -138,7 +140,7 @@ public sealed class OtlpHttpExporter : SpanExporter
     /// <summary>Writes the current batch into the payload buffer in the configured encoding (also used by benchmarks).</summary>
     internal void Serialize()
     {
-        var limits = Limits();
+        var limits = _fixedLimits ?? ProviderLimits ?? s_defaultLimits;
         if (_json is not null)
         {
             _json.Write(_payload, Resource, _batch, limits);
@@ -197,27 +199,6 @@ public sealed class OtlpHttpExporter : SpanExporter
                 Monitor.Exit(_exportLock);
             }
         }
-    }
-
-    /// <summary>
-    /// The provider's span limits (converted once), so that a span the SDK kept whole is exported whole even when the
-    /// provider allows more than 128 of something; outside a provider, 128 of each.
-    /// </summary>
-    private OtlpSpanLimits Limits()
-    {
-        if (_fixedLimits is not null)
-        {
-            return _fixedLimits;
-        }
-
-        var source = ProviderLimits;
-        if (source is not null && !ReferenceEquals(source, _limitsSource))
-        {
-            _providerLimits = OtlpSpanLimits.From(source);
-            _limitsSource = source;
-        }
-
-        return _providerLimits;
     }
 
     private (byte[] Body, int Length) Compress()

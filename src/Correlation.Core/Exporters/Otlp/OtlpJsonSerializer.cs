@@ -59,7 +59,7 @@ internal sealed class OtlpJsonSerializer : IDisposable
 
     public void Dispose() => _writer.Dispose();
 
-    public void Write(OtlpBuffer buffer, Resource resource, OtlpScopeBatch batch, OtlpSpanLimits limits)
+    public void Write(OtlpBuffer buffer, Resource resource, OtlpScopeBatch batch, SpanLimits limits)
     {
         buffer.Clear();
         var w = _writer;
@@ -127,7 +127,7 @@ internal sealed class OtlpJsonSerializer : IDisposable
         w.WriteEndObject();
     }
 
-    private static void WriteSpan(Utf8JsonWriter w, Activity activity, OtlpSpanLimits spanLimits)
+    private static void WriteSpan(Utf8JsonWriter w, Activity activity, SpanLimits spanLimits)
     {
         var limits = OtlpSpanBudget.For(activity, spanLimits);
         w.WriteStartObject();

@@ -71,7 +71,7 @@ internal static class OtlpProtobufSerializer
     private const int AnyBytes = 7;
     private const int ArrayValues = 1;
 
-    public static void Write(OtlpBuffer buffer, Resource resource, OtlpScopeBatch batch, OtlpSpanLimits limits)
+    public static void Write(OtlpBuffer buffer, Resource resource, OtlpScopeBatch batch, SpanLimits limits)
     {
         buffer.Clear();
         var resourceSpans = BeginMessage(buffer, RequestResourceSpans);
@@ -121,7 +121,7 @@ internal static class OtlpProtobufSerializer
         EndShortMessage(buffer, message);
     }
 
-    internal static void WriteSpan(OtlpBuffer buffer, Activity activity, OtlpSpanLimits spanLimits)
+    internal static void WriteSpan(OtlpBuffer buffer, Activity activity, SpanLimits spanLimits)
     {
         var limits = OtlpSpanBudget.For(activity, spanLimits);
         var span = BeginMessage(buffer, ScopeSpansSpans);

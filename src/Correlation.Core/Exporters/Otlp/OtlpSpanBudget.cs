@@ -4,19 +4,19 @@ using Correlation.Trace;
 namespace Correlation.Exporters.Otlp;
 
 /// <summary>
-/// The limits one span is written with: the exporter's own <see cref="OtlpSpanLimits"/> combined with what the SDK's
-/// <see cref="SpanLimits"/> recorded on the span (the lower limit wins), plus the attributes the SDK already removed,
+/// The limits one span is written with: the exporter's (its provider's <see cref="SpanLimits"/>, else 128 of each, shared/SPEC.md 18)
+/// combined with what the SDK's <see cref="SpanLimits"/> recorded on the span (the lower limit wins), plus the attributes the SDK already removed,
 /// so that <c>dropped_attributes_count</c> tells the backend everything that was lost.
 /// </summary>
 internal readonly struct OtlpSpanBudget
 {
-    private OtlpSpanBudget(OtlpSpanLimits limits, SpanLimitCounts sdk)
+    private OtlpSpanBudget(SpanLimits limits, SpanLimitCounts sdk)
     {
-        AttributeCount = limits.AttributeCount;
-        EventCount = Math.Min(limits.EventCount, sdk.EventCountLimit);
-        LinkCount = Math.Min(limits.LinkCount, sdk.LinkCountLimit);
-        AttributesPerEvent = Math.Min(limits.AttributesPerEvent, sdk.AttributePerEventCountLimit);
-        AttributesPerLink = Math.Min(limits.AttributesPerLink, sdk.AttributePerLinkCountLimit);
+        AttributeCount = limits.AttributeCountLimit;
+        EventCount = Math.Min(limits.EventCountLimit, sdk.EventCountLimit);
+        LinkCount = Math.Min(limits.LinkCountLimit, sdk.LinkCountLimit);
+        AttributesPerEvent = Math.Min(limits.AttributePerEventCountLimit, sdk.AttributePerEventCountLimit);
+        AttributesPerLink = Math.Min(limits.AttributePerLinkCountLimit, sdk.AttributePerLinkCountLimit);
         SdkDroppedAttributes = sdk.DroppedAttributes;
     }
 
@@ -33,5 +33,5 @@ internal readonly struct OtlpSpanBudget
     /// <summary>Span attributes the SDK trimmed before the span reached the exporter.</summary>
     public int SdkDroppedAttributes { get; }
 
-    public static OtlpSpanBudget For(Activity activity, OtlpSpanLimits limits) => new(limits, SpanLimits.GetDroppedCounts(activity));
+    public static OtlpSpanBudget For(Activity activity, SpanLimits limits) => new(limits, SpanLimits.GetDroppedCounts(activity));
 }

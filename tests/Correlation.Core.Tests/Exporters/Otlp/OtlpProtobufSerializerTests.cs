@@ -14,7 +14,7 @@ public class OtlpProtobufSerializerTests
         return (resourceSpans.Message(1), scopeSpans.Message(1), scopeSpans.Messages(2));
     }
 
-    private static OtlpHttpExporter NewExporter(OtlpExportProtocol protocol = OtlpExportProtocol.HttpProtobuf, OtlpSpanLimits? limits = null)
+    private static OtlpHttpExporter NewExporter(OtlpExportProtocol protocol = OtlpExportProtocol.HttpProtobuf, SpanLimits? limits = null)
     {
         var options = new OtlpExporterOptions(_ => null) { Protocol = protocol };
         if (limits is not null)
@@ -138,7 +138,7 @@ public class OtlpProtobufSerializerTests
     public void What_exceeds_the_limits_is_left_out_and_counted_as_dropped()
     {
         using var trace = new OtlpTestTrace();
-        using var exporter = NewExporter(limits: new OtlpSpanLimits { AttributeCount = 2, EventCount = 0, LinkCount = 0, AttributesPerEvent = 1, AttributesPerLink = 1 });
+        using var exporter = NewExporter(limits: new SpanLimits { AttributeCountLimit = 2, EventCountLimit = 0, LinkCountLimit = 0, AttributePerEventCountLimit = 1, AttributePerLinkCountLimit = 1 });
         var (_, _, spans) = Decode(exporter.SerializeForTest(trace.Build()));
         var server = spans.Single(s => s.String(5) == "GET /orders/{id}");
         var consumer = spans.Single(s => s.String(5) == "process orders");
