@@ -24,6 +24,14 @@ internal sealed class LogStateShape<TState>
     private static LogStateShape<TState>? s_lastWithSpan;
     private static LogStateShape<TState>? s_lastWithoutSpan;
 
+    /// <summary>
+    /// Whether a state's keys follow from its type and template, as in MEL's own states (those of LoggerMessage.Define,
+    /// the source generator and the Log* extensions). A copied dictionary's do not: two records with one template may
+    /// name different keys, so such a record never shares a resolved shape.
+    /// </summary>
+    private static readonly bool s_keysFollowTemplate =
+        !(typeof(TState).IsGenericType && typeof(TState).GetGenericTypeDefinition() == typeof(EnumeratedLogState<>));
+
     // The state type the template cache is keyed by: TState itself for a struct (known here, so not looked up per record
     // through the shared generic code's dictionary), the runtime type for a reference type.
     private readonly Type? _structStateType;
@@ -140,9 +148,9 @@ internal sealed class LogStateShape<TState>
         // Only a formatter that holds no state is shared (the static delegates of LoggerMessage.Define, the source
         // generator and the Log* extensions): one built per call (a closure, an instance method group) would be kept
         // alive by the table with whatever it captured. Its record, like one past the table's bound, gets a shape of
-        // its own, resolved now. The table is keyed by state type too: one contravariant delegate can be the
-        // formatter of several state types.
-        var shape = IsStateless(formatter)
+        // its own, resolved now, as does a copied dictionary (its keys are its own). The table is keyed by state type
+        // too: one contravariant delegate can be the formatter of several state types.
+        var shape = s_keysFollowTemplate && IsStateless(formatter)
             ? (LogStateShape<TState>?)(settings.FindShape(typeof(TState), formatter, withSpan)
                 ?? settings.TryAddShape(typeof(TState), formatter, withSpan, new LogStateShape<TState>(settings, formatter, layout)))
             : null;

@@ -117,6 +117,31 @@ public class SerilogProviderTests
     }
 
     [Fact]
+    public void Dictionary_states_with_one_template_are_each_read_for_the_keys_they_have()
+    {
+        var (factory, sink) = Create(true);
+        using (factory)
+        using (var span = TestSpan.Start())
+        {
+            var logger = factory.CreateLogger("Test");
+            Func<Dictionary<string, object?>, Exception?, string> format = static (s, _) => "order " + s["OrderId"];
+            var named = new Dictionary<string, object?> { ["OrderId"] = "o-1", ["trace_id"] = "the caller's", ["{OriginalFormat}"] = "order {OrderId}" };
+            var plain = new Dictionary<string, object?> { ["OrderId"] = "o-2", ["Items"] = 3, ["{OriginalFormat}"] = "order {OrderId}" };
+
+            logger.Log(LogLevel.Information, default, named, null, format);
+            logger.Log(LogLevel.Information, default, plain, null, format);
+            logger.Log(LogLevel.Information, default, named, null, format);
+
+            var events = sink.Events.ToArray();
+            Assert.Equal(3, events.Length);
+            Assert.Equal("the caller's", CollectingSerilogSink.Scalar(events[0], "trace_id"));
+            Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(events[1], "trace_id"));
+            Assert.Equal("the caller's", CollectingSerilogSink.Scalar(events[2], "trace_id"));
+            Assert.All(events, e => Assert.Equal(span.SpanId(), CollectingSerilogSink.Scalar(e, "span_id")));
+        }
+    }
+
+    [Fact]
     public void Outside_a_span_no_field_is_added_and_the_record_is_kept()
     {
         var (factory, sink) = Create(true);
