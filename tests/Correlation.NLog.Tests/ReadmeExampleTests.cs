@@ -27,7 +27,7 @@ public class ReadmeExampleTests
 
         // The README's span: trace 4bf92f3577b34da6a3ce929d0e0e4736, span b7ce3784f0177981; service checkout 1.4.2 in prod.
         var resource = new ResourceBuilder().IgnoreEnvironment().AddService("checkout", "1.4.2", "prod").Build();
-        ActiveResource.SetFromProvider(resource);
+        ActiveResource.AddProvider(resource);
         try
         {
             for (var i = 0; i < layouts.Length; i++)
@@ -49,7 +49,7 @@ public class ReadmeExampleTests
         }
         finally
         {
-            ActiveResource.ClearIfFromProvider(resource);
+            ActiveResource.RemoveProvider(resource);
         }
     }
 }

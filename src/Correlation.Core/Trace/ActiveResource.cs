@@ -13,7 +13,7 @@ internal static class ActiveResource
     public static Resource Current => Volatile.Read(ref s_current) ?? Resource.Default;
 
     /// <summary>Called by the tracing SDK when a provider is built.</summary>
-    public static void SetFromProvider(Resource resource)
+    public static void AddProvider(Resource resource)
     {
         lock (s_running)
         {
@@ -22,8 +22,8 @@ internal static class ActiveResource
         }
     }
 
-    /// <summary>Called by a provider that shuts down: its resource leaves; the latest still running is current again.</summary>
-    public static void ClearIfFromProvider(Resource resource)
+    /// <summary>Called by a provider that shuts down: its resource leaves the list; the latest still running is current again.</summary>
+    public static void RemoveProvider(Resource resource)
     {
         lock (s_running)
         {

@@ -55,7 +55,7 @@ public sealed class TracerProvider : IDisposable
             listener.ActivityStarted = OnStarted;
         }
 
-        ActiveResource.SetFromProvider(resource);
+        ActiveResource.AddProvider(resource);
         _listener = listener;
         ActivitySource.AddActivityListener(listener);
     }
@@ -137,7 +137,7 @@ public sealed class TracerProvider : IDisposable
 
         if (_listener is not null)
         {
-            ActiveResource.ClearIfFromProvider(Resource);
+            ActiveResource.RemoveProvider(Resource);
         }
 
         return ok;

@@ -70,17 +70,17 @@ public class ResourceBuilderTests
         var second = new ResourceBuilder().IgnoreEnvironment().AddService("second").Build();
         try
         {
-            ActiveResource.SetFromProvider(first);
+            ActiveResource.AddProvider(first);
             Assert.Equal("first", set.GetValue(null, 0));
-            ActiveResource.SetFromProvider(second);
+            ActiveResource.AddProvider(second);
             Assert.Equal("second", set.GetValue(null, 0));
-            ActiveResource.ClearIfFromProvider(second);
+            ActiveResource.RemoveProvider(second);
             Assert.Equal("first", set.GetValue(null, 0));
         }
         finally
         {
-            ActiveResource.ClearIfFromProvider(second);
-            ActiveResource.ClearIfFromProvider(first);
+            ActiveResource.RemoveProvider(second);
+            ActiveResource.RemoveProvider(first);
         }
     }
 

@@ -24,14 +24,14 @@ public class TraceResourceLayoutRendererTests
         var resource = new ResourceBuilder().IgnoreEnvironment().AddService("checkout", "1.4.2", "prod").Build();
         using var nlog = NLogHarness.ForLayout(
             "${trace-resource:item=service.name}|${trace-resource:service.version}|${trace-resource:item=deployment.environment.name}|${trace-resource:item=absent}|");
-        ActiveResource.SetFromProvider(resource);
+        ActiveResource.AddProvider(resource);
         try
         {
             Assert.Equal("checkout|1.4.2|prod||", nlog.LogOne());
         }
         finally
         {
-            ActiveResource.ClearIfFromProvider(resource);
+            ActiveResource.RemoveProvider(resource);
         }
     }
 
@@ -42,14 +42,14 @@ public class TraceResourceLayoutRendererTests
         Assert.Equal(Resource.Default.ServiceName, nlog.LogOne());
 
         var late = new ResourceBuilder().IgnoreEnvironment().AddService("late").Build();
-        ActiveResource.SetFromProvider(late);
+        ActiveResource.AddProvider(late);
         try
         {
             Assert.Equal("late", nlog.LogOne());
         }
         finally
         {
-            ActiveResource.ClearIfFromProvider(late);
+            ActiveResource.RemoveProvider(late);
         }
 
         Assert.Equal(Resource.Default.ServiceName, nlog.LogOne());
@@ -59,7 +59,7 @@ public class TraceResourceLayoutRendererTests
     public void Is_written_outside_a_span_too()
     {
         var resource = new ResourceBuilder().IgnoreEnvironment().AddService("svc").Build();
-        ActiveResource.SetFromProvider(resource);
+        ActiveResource.AddProvider(resource);
         try
         {
             using var nlog = NLogHarness.ForLayout("${trace-resource:item=service.name}");
@@ -69,7 +69,7 @@ public class TraceResourceLayoutRendererTests
         }
         finally
         {
-            ActiveResource.ClearIfFromProvider(resource);
+            ActiveResource.RemoveProvider(resource);
         }
     }
 }
