@@ -163,18 +163,12 @@ public class OtlpHttpExporterFaultTests
     [InlineData(500)]
     public async Task Other_statuses_are_never_retried(int status)
     {
-        await using var server = await OtlpTestServer.StartAsync((_, context) =>
-        {
-            context.Response.StatusCode = status;
-            return Task.CompletedTask;
-        });
-        using var trace = new OtlpTestTrace();
-        using var exporter = NewExporter(server.TracesUri);
+        var (result, requests, retries, dropped) = await ExportToServerAnswering(status);
 
-        Assert.Equal(ExportResult.Failure, exporter.Export(trace.Build()));
-        Assert.Single(server.Requests);
-        Assert.Equal(0, exporter.Retries);
-        Assert.Equal(4, exporter.DroppedSpans);
+        Assert.Equal(ExportResult.Failure, result);
+        Assert.Equal(1, requests);
+        Assert.Equal(0, retries);
+        Assert.Equal(4, dropped);
     }
 
     [Theory]
@@ -184,6 +178,17 @@ public class OtlpHttpExporterFaultTests
     public async Task A_redirect_is_a_failure_naming_the_new_address_never_a_delivery(int status)
     {
         using var diagnostics = new DiagnosticsCapture();
+        var (result, requests, _, dropped) = await ExportToServerAnswering(status, location: "/moved");
+
+        Assert.Equal(ExportResult.Failure, result);
+        Assert.Equal(1, requests);
+        Assert.Equal(4, dropped);
+        Assert.True(diagnostics.Has("ExportFailed", "HTTP " + status, "/moved"), "the reported failure names where the endpoint points");
+    }
+
+    /// <summary>Exports one trace to a server that answers every request with <paramref name="status"/>; <c>/moved</c> answers 200.</summary>
+    private static async Task<(ExportResult Result, int Requests, long Retries, long Dropped)> ExportToServerAnswering(int status, string? location = null)
+    {
         await using var server = await OtlpTestServer.StartAsync((_, context) =>
         {
             if (context.Request.Path == "/moved")
@@ -192,16 +197,18 @@ public class OtlpHttpExporterFaultTests
             }
 
             context.Response.StatusCode = status;
-            context.Response.Headers.Location = "/moved";
+            if (location is not null)
+            {
+                context.Response.Headers.Location = location;
+            }
+
             return Task.CompletedTask;
         });
         using var trace = new OtlpTestTrace();
         using var exporter = NewExporter(server.TracesUri);
 
-        Assert.Equal(ExportResult.Failure, exporter.Export(trace.Build()));
-        Assert.Single(server.Requests);
-        Assert.Equal(4, exporter.DroppedSpans);
-        Assert.True(diagnostics.Has("ExportFailed", "HTTP " + status, "/moved"), "the reported failure names where the endpoint points");
+        var result = exporter.Export(trace.Build());
+        return (result, server.Requests.Count, exporter.Retries, exporter.DroppedSpans);
     }
 
     [Fact]
