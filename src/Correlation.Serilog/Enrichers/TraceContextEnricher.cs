@@ -84,8 +84,9 @@ internal sealed class TraceContextEnricher : ILogEventEnricher
                 // span current when the event was created, held as the Activity's own strings. They are all these
                 // fields need, so they are used as they are (also when the event is enriched on another thread, e.g.
                 // by a sub-logger behind an async sink) and, in steady state, without a second Activity.Current read.
+                // All-zero ids (not valid W3C ids) count as none: the event is then enriched like one built without ids.
                 var known = logEvent.TraceId is { } traceId && logEvent.SpanId is { } spanId
-                    ? EntryFor(traceId.ToHexString(), spanId.ToHexString())
+                    ? EntryFor(traceId.ToHexString(), spanId.ToHexString()) ?? CurrentSpanEntry()
                     : CurrentSpanEntry();
                 if (known is not null)
                 {
@@ -102,12 +103,14 @@ internal sealed class TraceContextEnricher : ILogEventEnricher
             var span = TraceFieldSet.CurrentSpan();
             SpanEntry? entry;
             if (logEvent.TraceId is { } eventTraceId && logEvent.SpanId is { } eventSpanId
-                && (span is null || span.SpanId != eventSpanId || span.TraceId != eventTraceId))
+                && (span is null || span.SpanId != eventSpanId || span.TraceId != eventTraceId)
+                && EntryFor(eventTraceId.ToHexString(), eventSpanId.ToHexString()) is { } eventEntry)
             {
                 // The event was created in another span than the one current here (a sub-logger behind an async sink, a
                 // replayed event): its ids are those Serilog captured with it; its parent, flags and tracestate are not
-                // known here and are treated as missing, never taken from the unrelated span that is current.
-                entry = EntryFor(eventTraceId.ToHexString(), eventSpanId.ToHexString());
+                // known here and are treated as missing, never taken from the unrelated span that is current. (All-zero
+                // ids give no entry: the event is then enriched like one built without ids.)
+                entry = eventEntry;
                 span = null;
             }
             else if (span is null && !_fieldSet.HasValuesOutsideSpan)
@@ -135,13 +138,24 @@ internal sealed class TraceContextEnricher : ILogEventEnricher
         }
     }
 
-    /// <summary>The properties for these id strings: this thread's last entry when it matches, else built or cached.</summary>
-    private SpanEntry EntryFor(string traceId, string spanId)
+    /// <summary>
+    /// The properties for these id strings: this thread's last entry when it matches, else built or cached;
+    /// <see langword="null"/> when an id is all zeros, which is no valid id.
+    /// </summary>
+    private SpanEntry? EntryFor(string traceId, string spanId)
     {
         var last = t_last ??= new LastSpan();
         if (last.EnricherId == _id && ReferenceEquals(last.SpanId, spanId) && ReferenceEquals(last.TraceId, traceId) && last.Entry is { } entry)
         {
             return entry;
+        }
+
+        // Only valid ids are remembered, so they are checked here, once per span and thread, not per event. Serilog
+        // turns default(ActivityTraceId) into "no id", but ids made from zero bytes reach here as "000...0"; an
+        // all-zero trace or span id is invalid (https://www.w3.org/TR/trace-context-2/#trace-id).
+        if (IsAllZeros(traceId) || IsAllZeros(spanId))
+        {
+            return null;
         }
 
         // Usually the event's span is the current one: its entry is cached per span. An event created in another span
@@ -156,6 +170,8 @@ internal sealed class TraceContextEnricher : ILogEventEnricher
         last.Entry = entry;
         return entry;
     }
+
+    private static bool IsAllZeros(string hexId) => !hexId.AsSpan().ContainsAnyExcept('0');
 
     /// <summary>An event without captured ids (built by hand): the fields of the span current now, if any.</summary>
     private SpanEntry? CurrentSpanEntry()
