@@ -84,15 +84,20 @@ internal sealed class TraceContextEnricher : ILogEventEnricher
                 // span current when the event was created, held as the Activity's own strings. They are all these
                 // fields need, so they are used as they are (also when the event is enriched on another thread, e.g.
                 // by a sub-logger behind an async sink) and, in steady state, without a second Activity.Current read.
+                // An event without a valid pair of ids (EntryFor gives null for all-zero ones) goes the cold way.
                 var known = logEvent.TraceId is { } traceId && logEvent.SpanId is { } spanId
-                    ? EntryFor(traceId.ToHexString(), spanId.ToHexString())
-                    : CurrentSpanEntry();
+                    ? EntryFor(traceId.ToHexString(), spanId.ToHexString()) ?? EntryOfEvent(logEvent)
+                    : EntryOfEvent(logEvent);
                 if (known is not null)
                 {
+                    // An entry for a trace id alone has no span id property.
                     var properties = known.Fixed;
                     for (var i = 0; i < properties.Length; i++)
                     {
-                        logEvent.AddPropertyIfAbsent(properties[i]!);
+                        if (properties[i] is { } property)
+                        {
+                            logEvent.AddPropertyIfAbsent(property);
+                        }
                     }
                 }
 
@@ -100,23 +105,12 @@ internal sealed class TraceContextEnricher : ILogEventEnricher
             }
 
             var span = TraceFieldSet.CurrentSpan();
-            SpanEntry? entry;
-            if (logEvent.TraceId is { } eventTraceId && logEvent.SpanId is { } eventSpanId
-                && (span is null || span.SpanId != eventSpanId || span.TraceId != eventTraceId))
-            {
-                // The event was created in another span than the one current here (a sub-logger behind an async sink, a
-                // replayed event): its ids are those Serilog captured with it; its parent, flags and tracestate are not
-                // known here and are treated as missing, never taken from the unrelated span that is current.
-                entry = EntryFor(eventTraceId.ToHexString(), eventSpanId.ToHexString());
-                span = null;
-            }
-            else if (span is null && !_fieldSet.HasValuesOutsideSpan)
+            var entry = span is not null && logEvent.SpanId == span.SpanId && logEvent.TraceId == span.TraceId
+                ? _spans.Get(span)
+                : EntryOfEvent(logEvent, ref span);
+            if (entry is null && span is null && !_fieldSet.HasValuesOutsideSpan)
             {
                 return;
-            }
-            else
-            {
-                entry = span is null ? null : _spans.Get(span);
             }
             for (var i = 0; i < _names.Length; i++)
             {
@@ -135,8 +129,12 @@ internal sealed class TraceContextEnricher : ILogEventEnricher
         }
     }
 
-    /// <summary>The properties for these id strings: this thread's last entry when it matches, else built or cached.</summary>
-    private SpanEntry EntryFor(string traceId, string spanId)
+    /// <summary>
+    /// The properties for these id strings (<paramref name="spanId"/> <see langword="null"/>: a trace id alone): this
+    /// thread's last entry when it matches, else built or cached; <see langword="null"/> when an id is all zeros,
+    /// which is no valid id.
+    /// </summary>
+    private SpanEntry? EntryFor(string traceId, string? spanId)
     {
         var last = t_last ??= new LastSpan();
         if (last.EnricherId == _id && ReferenceEquals(last.SpanId, spanId) && ReferenceEquals(last.TraceId, traceId) && last.Entry is { } entry)
@@ -144,10 +142,18 @@ internal sealed class TraceContextEnricher : ILogEventEnricher
             return entry;
         }
 
+        // Only valid ids are remembered, so they are checked here, once per span and thread, not per event. Serilog
+        // turns default(ActivityTraceId) into "no id", but ids made from zero bytes reach here as "000...0"; an
+        // all-zero trace or span id is invalid (https://www.w3.org/TR/trace-context-2/#trace-id).
+        if (IsAllZeros(traceId) || (spanId is not null && IsAllZeros(spanId)))
+        {
+            return null;
+        }
+
         // Usually the event's span is the current one: its entry is cached per span. An event created in another span
         // gets an entry built from its own ids (the same values, one allocation when this thread's span changes).
         var current = TraceFieldSet.CurrentSpan();
-        entry = current is not null && ReferenceEquals(current.SpanId.ToHexString(), spanId) && ReferenceEquals(current.TraceId.ToHexString(), traceId)
+        entry = spanId is not null && current is not null && ReferenceEquals(current.SpanId.ToHexString(), spanId) && ReferenceEquals(current.TraceId.ToHexString(), traceId)
             ? _spans.Get(current)
             : CreateEntry(traceId, spanId);
         last.EnricherId = _id;
@@ -157,15 +163,44 @@ internal sealed class TraceContextEnricher : ILogEventEnricher
         return entry;
     }
 
-    /// <summary>An event without captured ids (built by hand): the fields of the span current now, if any.</summary>
-    private SpanEntry? CurrentSpanEntry()
-        => TraceFieldSet.CurrentSpan() is { } span ? _spans.Get(span) : null;
+    private static bool IsAllZeros(string hexId) => !hexId.AsSpan().ContainsAnyExcept('0');
+
+    private static string? ValidId(string? hexId) => hexId is null || IsAllZeros(hexId) ? null : hexId;
+
+    /// <summary><see cref="EntryOfEvent(LogEvent, ref Activity?)"/> for the default fields, which need no span after it.</summary>
+    private SpanEntry? EntryOfEvent(LogEvent logEvent)
+    {
+        var span = TraceFieldSet.CurrentSpan();
+        return EntryOfEvent(logEvent, ref span);
+    }
+
+    /// <summary>
+    /// The entry of an event not known to be created in <paramref name="span"/>, the span current here. An event with
+    /// no valid id (created outside any span, built without ids or with all-zero ones) gets the current span's, if
+    /// any. Otherwise the event came from another span: it gets its own valid ids and nothing else of a span, so
+    /// <paramref name="span"/> is set to <see langword="null"/> (its parent, flags and tracestate are not the event's).
+    /// A trace id alone is written without a span id; a span id alone is not written, since it means nothing
+    /// without its trace (the OpenTelemetry log data model wants a span id only with a trace id).
+    /// </summary>
+    private SpanEntry? EntryOfEvent(LogEvent logEvent, ref Activity? span)
+    {
+        var traceId = ValidId(logEvent.TraceId?.ToHexString());
+        var spanId = ValidId(logEvent.SpanId?.ToHexString());
+        if (traceId is null && spanId is null)
+        {
+            return span is null ? null : _spans.Get(span);
+        }
+
+        span = null;
+        return traceId is null ? null : EntryFor(traceId, spanId);
+    }
 
     /// <summary>
     /// The entry of a span known only by the ids an event carries: its id fields (hex or decimal) from those ids, its
-    /// parent id missing (left out, or empty when asked); the other fields are read per event like any span's.
+    /// parent id (and span id, when the event has none) missing (left out, or empty when asked); the other fields are
+    /// read per event like any span's.
     /// </summary>
-    private SpanEntry CreateEntry(string traceId, string spanId)
+    private SpanEntry CreateEntry(string traceId, string? spanId)
     {
         var entry = new SpanEntry(_names.Length);
         for (var i = 0; i < _names.Length; i++)

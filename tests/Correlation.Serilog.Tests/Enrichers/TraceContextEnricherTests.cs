@@ -358,6 +358,167 @@ public class TraceContextEnricherTests
         Assert.Equal(Spans.ParentId, moreSink.Single.Text("parent_span_id"));
     }
 
+    // The configurations the edge cases below run through: the fast path (hex ids, any names) and the general one
+    // (decimal ids, fields only a span has, fields written empty, baggage).
+    private static Action<TraceContextOptions>? Configuration(string name) => name switch
+    {
+        "default" => null,
+        "renamed" => static o =>
+        {
+            o.Names[TraceFields.TraceId] = "traceId";
+            o.Names[TraceFields.SpanId] = "spanId";
+        },
+        "datadog" => static o =>
+        {
+            o.Profile = TraceFieldProfile.Datadog;
+            o.Fields = TraceFields.TraceId | TraceFields.SpanId | TraceFields.ParentSpanId | TraceFields.TraceFlags;
+        },
+        "parent-flags" => static o => o.Fields = TraceFields.TraceId | TraceFields.SpanId | TraceFields.ParentSpanId | TraceFields.TraceFlags,
+        "write-empty" => static o =>
+        {
+            o.Fields = TraceFields.TraceId | TraceFields.SpanId | TraceFields.ParentSpanId | TraceFields.TraceFlags;
+            o.MissingFields = MissingFieldBehavior.WriteEmpty;
+        },
+        "baggage" => static o => o.IncludeBaggage("tenant.id"),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
+    };
+
+    private static readonly string[] Configurations = ["default", "renamed", "datadog", "parent-flags", "write-empty", "baggage"];
+
+    private static global::Serilog.Events.LogEvent Built(ActivityTraceId traceId, ActivitySpanId spanId)
+        => new(DateTimeOffset.Now, global::Serilog.Events.LogEventLevel.Information, null,
+            new global::Serilog.Parsing.MessageTemplateParser().Parse("built"), [], traceId, spanId);
+
+    private static global::Serilog.Events.LogEvent BuiltWithoutIds()
+        => new(DateTimeOffset.Now, global::Serilog.Events.LogEventLevel.Information, null,
+            new global::Serilog.Parsing.MessageTemplateParser().Parse("built"), []);
+
+    // Every property as name=text, sorted: compares whole field sets, whatever the configuration's names.
+    private static string Fields(global::Serilog.Events.LogEvent e)
+        => string.Join(" ", e.Properties.Keys.Order(StringComparer.Ordinal).Select(k => $"{k}={e.Text(k)}"));
+
+    public static TheoryData<string, bool, bool> ZeroIdCases()
+    {
+        var data = new TheoryData<string, bool, bool>();
+        foreach (var configuration in Configurations)
+        {
+            foreach (var fromBytes in new[] { false, true })
+            {
+                data.Add(configuration, fromBytes, true);
+                data.Add(configuration, fromBytes, false);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ZeroIdCases))]
+    public void An_event_built_with_all_zero_ids_is_enriched_like_an_event_built_without_ids(string configuration, bool fromBytes, bool inSpan)
+    {
+        // All-zero ids are not valid ids (W3C Trace Context; SPEC 4). Serilog maps default(ActivityTraceId) to "no id",
+        // but ids made from zero bytes (ActivityTraceId.CreateFromBytes) reach the enricher as "000...0".
+        using var errors = new SwallowedErrors();
+        var (logger, sink) = Create(Configuration(configuration));
+        var zeroTrace = fromBytes ? ActivityTraceId.CreateFromBytes(new byte[16]) : default;
+        var zeroSpan = fromBytes ? ActivitySpanId.CreateFromBytes(new byte[8]) : default;
+        Activity.Current = null;
+        using var current = inSpan ? Spans.StartChild() : null;
+        current?.AddBaggage("tenant.id", "acme");
+
+        for (var i = 0; i < 2; i++)
+        {
+            logger.Write(BuiltWithoutIds());
+            logger.Write(Built(zeroTrace, zeroSpan));
+            logger.Information("live");
+        }
+
+        var events = sink.Events;
+        var withoutIds = Fields(events[0]);
+        Assert.Equal(inSpan, withoutIds.Contains(inSpan && configuration == "datadog" ? "11803532876627986230" : Spans.TraceId, StringComparison.Ordinal));
+        for (var i = 0; i < events.Count; i += 3)
+        {
+            Assert.Equal(withoutIds, Fields(events[i]));
+            Assert.Equal(withoutIds, Fields(events[i + 1]));
+            Assert.Equal(withoutIds, Fields(events[i + 2]));
+        }
+
+        Assert.All(events.SelectMany(e => e.Properties.Keys.Select(k => e.Text(k) ?? string.Empty)),
+            value => Assert.False(value.Length > 0 && value.All(c => c == '0'), $"an all-zero id was written: {value}"));
+        Assert.Empty(errors.OnThisThread);
+    }
+
+    public static TheoryData<string, bool, bool, bool> IncompleteIdCases()
+    {
+        var data = new TheoryData<string, bool, bool, bool>();
+        foreach (var configuration in Configurations)
+        {
+            foreach (var traceIdOnly in new[] { true, false })
+            {
+                foreach (var missingFromBytes in new[] { false, true })
+                {
+                    data.Add(configuration, traceIdOnly, missingFromBytes, true);
+                    data.Add(configuration, traceIdOnly, missingFromBytes, false);
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(IncompleteIdCases))]
+    public void An_event_carrying_only_one_id_never_gets_the_current_spans_ids(string configuration, bool traceIdOnly, bool missingFromBytes, bool sameTrace)
+    {
+        // A trace id alone says which trace the event belongs to, not which span: it is written, and the span fields are
+        // missing. A span id alone means nothing without its trace (the OpenTelemetry log data model wants the trace id
+        // with it): no span field is written. Neither is ever completed with the ids of the span current here, which
+        // did not create the event, even when it is of the same trace.
+        using var errors = new SwallowedErrors();
+        var (logger, sink) = Create(Configuration(configuration));
+        using var current = Spans.StartChild();
+        current.AddBaggage("tenant.id", "acme");
+        var traceHex = sameTrace ? Spans.TraceId : "0af7651916cd43dd8448eb211c80319c";
+        var eventTrace = traceIdOnly ? ActivityTraceId.CreateFromString(traceHex)
+            : missingFromBytes ? ActivityTraceId.CreateFromBytes(new byte[16]) : default;
+        var eventSpan = !traceIdOnly ? ActivitySpanId.CreateFromString("b7ad6b7169203331")
+            : missingFromBytes ? ActivitySpanId.CreateFromBytes(new byte[8]) : default;
+
+        for (var i = 0; i < 2; i++)
+        {
+            logger.Information("live");
+            logger.Write(Built(eventTrace, eventSpan));
+        }
+
+        var traceText = configuration == "datadog"
+            ? ulong.Parse(traceHex.AsSpan(16), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture).ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : traceHex;
+        var expected = (configuration, traceIdOnly) switch
+        {
+            ("default" or "parent-flags", true) => $"trace_id={traceText}",
+            ("renamed", true) => $"traceId={traceText}",
+            ("datadog", true) => $"dd.trace_id={traceText}",
+            ("write-empty", true) => $"parent_span_id= span_id= trace_flags= trace_id={traceText}",
+            ("baggage", true) => $"tenant.id=acme trace_id={traceText}",
+            ("write-empty", false) => "parent_span_id= span_id= trace_flags= trace_id=",
+            ("baggage", false) => "tenant.id=acme",
+            _ => string.Empty,
+        };
+        var events = sink.Events;
+        Assert.Equal(expected, Fields(events[1]));
+        Assert.Equal(expected, Fields(events[3]));
+
+        // Control: the same logger writes the current span's ids on the events it creates.
+        var currentSpanText = configuration == "datadog"
+            ? ulong.Parse(current.SpanId.ToHexString(), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture).ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : current.SpanId.ToHexString();
+        Assert.Contains(currentSpanText, Fields(events[0]), StringComparison.Ordinal);
+        Assert.Equal(Fields(events[0]), Fields(events[2]));
+
+        // Serilog swallows what an enricher throws: the fields must be complete, not what was added before a failure.
+        Assert.Empty(errors.OnThisThread);
+    }
+
     [Fact]
     public void Hierarchical_activities_carry_no_trace_id_and_are_treated_as_no_span()
     {
