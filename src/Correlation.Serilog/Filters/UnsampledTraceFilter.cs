@@ -14,7 +14,7 @@ namespace Correlation.Serilog.Filters;
 /// <remarks>
 /// The decision is made from the span current on the thread of the log call, which is where Serilog runs logger-level
 /// filters. An event whose trace id is not the current span's (a filter placed behind an asynchronous wrapper) is kept,
-/// since its sampling decision cannot be known there.
+/// since its sampling decision cannot be known there; an all-zero trace id, which is no valid id, counts as none.
 /// </remarks>
 public sealed class UnsampledTraceFilter : ILogEventFilter
 {
@@ -36,7 +36,8 @@ public sealed class UnsampledTraceFilter : ILogEventFilter
                 return true;
             }
 
-            if (logEvent?.TraceId is { } traceId && traceId != span.TraceId)
+            // An all-zero id (an event built from zero bytes) is no valid id: such an event has no trace of its own.
+            if (logEvent?.TraceId is { } traceId && traceId != span.TraceId && traceId.ToHexString().AsSpan().ContainsAnyExcept('0'))
             {
                 return true;
             }

@@ -76,4 +76,29 @@ public class UnsampledTraceFilterTests
         Assert.Single(sink.Events);
         Assert.Equal(0, filter.DroppedCount);
     }
+
+    [Fact]
+    public void An_event_with_an_all_zero_trace_id_is_decided_by_the_current_span()
+    {
+        // An all-zero id is no valid W3C id: the event carries no trace of its own, as for the enricher.
+        var filter = new UnsampledTraceFilter();
+        var sink = new CollectingSink();
+        var logger = new LoggerConfiguration().Filter.With(filter).WriteTo.Sink(sink).CreateLogger();
+        var zeros = ActivityTraceId.CreateFromBytes(new byte[16]);
+        global::Serilog.Events.LogEvent Created(string text) => new(DateTimeOffset.UtcNow, global::Serilog.Events.LogEventLevel.Information, null,
+            new global::Serilog.Parsing.MessageTemplateParser().Parse(text), [], zeros, default);
+
+        using (Spans.Start(sampled: false))
+        {
+            logger.Write(Created("in an unsampled trace"));
+        }
+
+        using (Spans.Start(sampled: true))
+        {
+            logger.Write(Created("in a sampled trace"));
+        }
+
+        Assert.Equal(["in a sampled trace"], sink.Events.Select(e => e.MessageTemplate.Text));
+        Assert.Equal(1, filter.DroppedCount);
+    }
 }
