@@ -91,19 +91,24 @@ internal ref struct BaggageWriter
                     continue;
                 }
 
-                if (seenCount == BaggageFormat.MaxMembers)
-                {
-                    _dropped++;
-                    continue;
-                }
-
+                // Every key seen is remembered, also one that writes nothing (a null item, or a member Add drops): it still
+                // hides the parents' items of that key. The limits are Add's alone, on the members actually written, so
+                // the list grows past 64 keys when some of them wrote nothing.
                 if (seenCount == 0)
                 {
                     first = pair.Key;
                 }
                 else
                 {
-                    seen ??= System.Buffers.ArrayPool<string?>.Shared.Rent(BaggageFormat.MaxMembers);
+                    if (seen is null)
+                    {
+                        seen = System.Buffers.ArrayPool<string?>.Shared.Rent(BaggageFormat.MaxMembers);
+                    }
+                    else if (seenCount == seen.Length)
+                    {
+                        seen = Grow(seen, seenCount);
+                    }
+
                     seen[seenCount] = pair.Key;
                 }
 
@@ -124,6 +129,15 @@ internal ref struct BaggageWriter
                 System.Buffers.ArrayPool<string?>.Shared.Return(seen);
             }
         }
+    }
+
+    private static string?[] Grow(string?[] seen, int count)
+    {
+        var larger = System.Buffers.ArrayPool<string?>.Shared.Rent(seen.Length * 2);
+        seen.AsSpan(0, count).CopyTo(larger);
+        seen.AsSpan(0, count).Clear();
+        System.Buffers.ArrayPool<string?>.Shared.Return(seen);
+        return larger;
     }
 
     private static bool Contains(string?[]? seen, int count, string key)

@@ -46,6 +46,46 @@ public class PropagationDiagnosticsTests
         Assert.Equal(6L, dropped.Payload[1]);
     }
 
+    [Fact]
+    public void Hidden_baggage_items_take_no_member_slot_and_are_not_counted_as_dropped()
+    {
+        using var spans = new TestSpans();
+        using var parent = spans.Start("parent");
+        parent.AddBaggage("hidden.nothing", null);
+        for (var i = 0; i <= 64; i++)
+        {
+            parent.AddBaggage($"slot{i}", "v");
+        }
+
+        using var child = spans.Start("child");
+        child.AddBaggage("slot0", null);
+
+        // 65 parent items, one hidden by the child: 64 visible, exactly the limit. Null items write nothing (as
+        // Activity.GetBaggageItem sees them), so they neither take one of the 64 slots nor count as dropped.
+        var (sent, dropped) = InjectCountingDropped(child);
+        Assert.Equal(Enumerable.Range(1, 64).Select(i => $"slot{i}").Order(), sent.Order());
+        Assert.Equal(0L, dropped);
+
+        // One visible item more: one member is dropped, and counted.
+        child.AddBaggage("slot65", "v");
+        (sent, dropped) = InjectCountingDropped(child);
+        Assert.Equal(64, sent.Length);
+        Assert.Contains("slot65", sent);
+        Assert.DoesNotContain("slot0", sent);
+        Assert.Equal(1L, dropped);
+    }
+
+    /// <summary>The keys of the baggage header injected from <paramref name="span"/> and the members this injection reported dropped.</summary>
+    private static (string[] Keys, long Dropped) InjectCountingDropped(System.Diagnostics.Activity span)
+    {
+        using var events = new ThreadEvents();
+        var sent = new Dictionary<string, string>();
+        CorrelationPropagator.Baggage.Inject(span, sent, PropagationCarriers.DictionarySetter);
+        var keys = sent["baggage"].Split(',').Select(m => m[..m.IndexOf('=', StringComparison.Ordinal)]).ToArray();
+        var dropped = events.OnThisThread.Where(e => e.EventName == "Dropped" && (string)e.Payload![0]! == "Correlation.Propagation.Baggage").Sum(e => (long)e.Payload![1]!);
+        return (keys, dropped);
+    }
+
     /// <summary>The library's events with the managed thread that wrote them (EventSource writes on the caller's thread).</summary>
     private sealed class ThreadEvents : System.Diagnostics.Tracing.EventListener
     {
