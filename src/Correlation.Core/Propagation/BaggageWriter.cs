@@ -81,7 +81,9 @@ internal ref struct BaggageWriter
         {
             foreach (var pair in activity.Baggage)
             {
-                if (baggage.Count > 0 && baggage.GetBaggage(pair.Key) is not null)
+                // OpenTelemetry's lookup throws on an empty name (Activity accepts one); such a key is not a token, so Add
+                // drops it alone, while the throw would have lost the whole header.
+                if (baggage.Count > 0 && !string.IsNullOrEmpty(pair.Key) && baggage.GetBaggage(pair.Key) is not null)
                 {
                     continue;
                 }
