@@ -12,7 +12,8 @@ namespace Correlation.Context;
 /// </summary>
 internal static class BaggageMerge
 {
-    // The baggage header's member limit (W3C Baggage: 64): one rented array covers every chain the header can carry.
+    // Keys compared by a linear scan: up to the baggage header's member limit (W3C Baggage: 64), a chain the header can
+    // carry whole; past it, a set.
     private const int InitialSeen = 64;
 
     /// <summary>Receives the visible items, each key once, in the merged order.</summary>
@@ -36,9 +37,13 @@ internal static class BaggageMerge
         }
 
         // The chain may repeat a key (child over parent): the first seen wins. Most spans carry one or two items, so the
-        // first key is compared directly and an array is rented only from the second on.
+        // first key is compared directly and an array is rented only from the second on. Every key seen is remembered,
+        // also one that shows nothing (a null item) or that a sink leaves out (the writer's limits): it still hides the
+        // parents' items of that key. Past the header's 64 members (a chain no header can carry whole) the keys move to
+        // a set, so a chain of many keys costs linear time, not quadratic (SPEC 3).
         string? first = null;
         string?[]? seen = null;
+        HashSet<string>? many = null;
         var seenCount = 0;
         try
         {
@@ -51,30 +56,33 @@ internal static class BaggageMerge
                     continue;
                 }
 
-                if (seenCount > 0 && (string.Equals(first, pair.Key, StringComparison.Ordinal) || Contains(seen, seenCount, pair.Key)))
+                if (many is not null)
+                {
+                    if (!many.Add(pair.Key))
+                    {
+                        continue;
+                    }
+                }
+                else if (seenCount > 0 && (string.Equals(first, pair.Key, StringComparison.Ordinal) || Contains(seen, seenCount, pair.Key)))
                 {
                     continue;
                 }
-
-                // Every key seen is remembered, also one that shows nothing (a null item) or that a sink leaves out (the
-                // writer's limits): it still hides the parents' items of that key. So the list has no bound of its own and
-                // grows with the keys of the chain.
-                if (seenCount == 0)
+                else if (seenCount == 0)
                 {
                     first = pair.Key;
                 }
+                else if (seenCount < InitialSeen)
+                {
+                    seen ??= ArrayPool<string?>.Shared.Rent(InitialSeen);
+                    seen[seenCount] = pair.Key;
+                }
                 else
                 {
-                    if (seen is null)
+                    many = new HashSet<string>(StringComparer.Ordinal) { first!, pair.Key };
+                    for (var i = 1; i < seenCount; i++)
                     {
-                        seen = ArrayPool<string?>.Shared.Rent(InitialSeen);
+                        many.Add(seen![i]!);
                     }
-                    else if (seenCount == seen.Length)
-                    {
-                        seen = Grow(seen, seenCount);
-                    }
-
-                    seen[seenCount] = pair.Key;
                 }
 
                 seenCount++;
@@ -88,19 +96,10 @@ internal static class BaggageMerge
         {
             if (seen is not null)
             {
-                seen.AsSpan(0, seenCount).Clear();
+                seen.AsSpan(0, Math.Min(seenCount, InitialSeen)).Clear();
                 ArrayPool<string?>.Shared.Return(seen);
             }
         }
-    }
-
-    private static string?[] Grow(string?[] seen, int count)
-    {
-        var larger = ArrayPool<string?>.Shared.Rent(seen.Length * 2);
-        seen.AsSpan(0, count).CopyTo(larger);
-        seen.AsSpan(0, count).Clear();
-        ArrayPool<string?>.Shared.Return(seen);
-        return larger;
     }
 
     private static bool Contains(string?[]? seen, int count, string key)
@@ -111,7 +110,7 @@ internal static class BaggageMerge
         }
 
         // seen[0] is unused: the first key is kept in a local.
-        for (var i = 1; i < count; i++)
+        for (var i = 1; i < Math.Min(count, InitialSeen); i++)
         {
             if (string.Equals(seen[i], key, StringComparison.Ordinal))
             {

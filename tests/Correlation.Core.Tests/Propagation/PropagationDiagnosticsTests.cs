@@ -75,6 +75,29 @@ public class PropagationDiagnosticsTests
         Assert.Equal(1L, dropped);
     }
 
+    [Fact]
+    public void Past_64_keys_in_the_chain_hidden_and_repeated_keys_are_still_recognised()
+    {
+        using var spans = new TestSpans();
+        using var parent = spans.Start("parent");
+        for (var i = 0; i < 200; i++)
+        {
+            parent.AddBaggage($"slot{i}", "v");
+        }
+
+        using var child = spans.Start("child");
+        child.AddBaggage("slot20", null);
+        child.AddBaggage("slot5", "child");
+
+        // The walk sees the child's two items, then the parent's newest first: slot5 and slot20 come back ~190 keys
+        // later, past the first 64 keys. 200 keys, slot20 hidden: 199 visible, 64 sent, 135 dropped and counted.
+        var (sent, dropped) = InjectCountingDropped(child);
+        Assert.Equal(64, sent.Length);
+        Assert.Equal("slot5", sent[0]);
+        Assert.Equal(Enumerable.Range(137, 63).Select(i => $"slot{i}").Order(), sent.Skip(1).Order());
+        Assert.Equal(135L, dropped);
+    }
+
     /// <summary>The keys of the baggage header injected from <paramref name="span"/> and the members this injection reported dropped.</summary>
     private static (string[] Keys, long Dropped) InjectCountingDropped(System.Diagnostics.Activity span)
     {
