@@ -42,28 +42,16 @@ public static class TraceBaggage
     /// <summary>The merge rule over a given OpenTelemetry baggage (one captured earlier) instead of the current one.</summary>
     internal static IReadOnlyList<KeyValuePair<string, string>> GetAll(OpenTelemetry.Baggage baggage, Activity? activity)
     {
-        var result = new List<KeyValuePair<string, string>>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var pair in baggage.GetBaggage())
-        {
-            if (seen.Add(pair.Key))
-            {
-                result.Add(pair);
-            }
-        }
+        // The same walk as the baggage header writer's, so logs list exactly what is sent.
+        var sink = new ListSink(new List<KeyValuePair<string, string>>());
+        BaggageMerge.Walk(baggage, activity, ref sink);
+        return sink.Items;
+    }
 
-        if (activity is not null)
-        {
-            foreach (var pair in activity.Baggage)
-            {
-                // An item with a null value still hides the parents' items of that key, as in Activity.GetBaggageItem.
-                if (seen.Add(pair.Key) && pair.Value is not null)
-                {
-                    result.Add(new KeyValuePair<string, string>(pair.Key, pair.Value));
-                }
-            }
-        }
+    private readonly struct ListSink(List<KeyValuePair<string, string>> items) : BaggageMerge.ISink
+    {
+        public List<KeyValuePair<string, string>> Items => items;
 
-        return result;
+        public void Visible(string key, string value) => items.Add(new KeyValuePair<string, string>(key, value));
     }
 }

@@ -1,10 +1,11 @@
 using System.Diagnostics;
+using Correlation.Context;
 using Correlation.Diagnostics;
 
 namespace Correlation.Propagation;
 
 /// <summary>Writes the <c>baggage</c> header: at most 64 members and 8192 bytes, dropping whole members (SPEC 9).</summary>
-internal ref struct BaggageWriter
+internal ref struct BaggageWriter : BaggageMerge.ISink
 {
     private CharBuffer _buffer;
     private int _members;
@@ -58,91 +59,12 @@ internal ref struct BaggageWriter
         _members++;
     }
 
-    /// <summary>Adds the merged view of <see cref="Context.TraceBaggage"/>: OpenTelemetry's baggage first (it wins), then the
-    /// activity chain, innermost first; each key once; properties found again by <see cref="BaggagePropertiesTable"/>.</summary>
-    public void AddCurrent(OpenTelemetry.Baggage baggage, Activity? activity)
-    {
-        foreach (var pair in baggage)
-        {
-            Add(pair.Key, pair.Value, BaggagePropertiesTable.Lookup(pair.Key, pair.Value));
-        }
+    /// <summary>Adds the merged view of <see cref="Context.TraceBaggage"/> (the walk is <see cref="BaggageMerge"/>'s, shared
+    /// with <see cref="Context.TraceBaggage.GetAll(Activity?)"/>); properties found again by <see cref="BaggagePropertiesTable"/>.</summary>
+    public void AddCurrent(OpenTelemetry.Baggage baggage, Activity? activity) => BaggageMerge.Walk(baggage, activity, ref this);
 
-        if (activity is null)
-        {
-            return;
-        }
-
-        // The chain may repeat a key (child over parent): the first seen wins. Most spans carry one or two items, so the
-        // first key is compared directly and an array is rented only from the second on.
-        string? first = null;
-        string?[]? seen = null;
-        var seenCount = 0;
-        try
-        {
-            foreach (var pair in activity.Baggage)
-            {
-                if (baggage.Count > 0 && baggage.GetBaggage(pair.Key) is not null)
-                {
-                    continue;
-                }
-
-                if (seenCount > 0 && (string.Equals(first, pair.Key, StringComparison.Ordinal) || Contains(seen, seenCount, pair.Key)))
-                {
-                    continue;
-                }
-
-                if (seenCount == BaggageFormat.MaxMembers)
-                {
-                    _dropped++;
-                    continue;
-                }
-
-                if (seenCount == 0)
-                {
-                    first = pair.Key;
-                }
-                else
-                {
-                    seen ??= System.Buffers.ArrayPool<string?>.Shared.Rent(BaggageFormat.MaxMembers);
-                    seen[seenCount] = pair.Key;
-                }
-
-                seenCount++;
-
-                // An item with a null value still hides the parents' items of that key, as in Activity.GetBaggageItem.
-                if (pair.Value is not null)
-                {
-                    Add(pair.Key, pair.Value, BaggagePropertiesTable.Lookup(pair.Key, pair.Value));
-                }
-            }
-        }
-        finally
-        {
-            if (seen is not null)
-            {
-                seen.AsSpan(0, seenCount).Clear();
-                System.Buffers.ArrayPool<string?>.Shared.Return(seen);
-            }
-        }
-    }
-
-    private static bool Contains(string?[]? seen, int count, string key)
-    {
-        if (seen is null)
-        {
-            return false;
-        }
-
-        for (var i = 1; i < count; i++)
-        {
-            if (string.Equals(seen[i], key, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    /// <summary>One visible item of the merged view; a member beyond the limits is dropped and counted by <see cref="Add"/>.</summary>
+    void BaggageMerge.ISink.Visible(string key, string value) => Add(key, value, BaggagePropertiesTable.Lookup(key, value));
 
     public void Dispose() => _buffer.Dispose();
 

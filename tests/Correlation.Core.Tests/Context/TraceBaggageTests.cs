@@ -75,6 +75,29 @@ public class TraceBaggageTests
         Assert.Equal("region=eu", sent["baggage"]);
     }
 
+    [Fact]
+    public void An_activity_item_with_an_empty_key_is_left_out_of_the_header_alone_also_beside_OpenTelemetry_baggage()
+    {
+        using var spans = new TestSpans();
+        var (parent, child) = ParentAndChild(spans, childTenant: "inner");
+        using var _ = parent;
+        using var __ = child;
+        child.AddBaggage("", "no key");
+        OpenTelemetry.Baggage.SetBaggage("user.id", "alice");
+        try
+        {
+            var sent = new Dictionary<string, string>();
+            Correlation.Propagation.CorrelationPropagator.Baggage.Inject(child, sent, Correlation.Propagation.PropagationCarriers.DictionarySetter);
+
+            // OpenTelemetry's baggage rejects an empty name; asking it whether it holds one must not cost the other members.
+            Assert.Equal("user.id=alice,tenant.id=inner,region=eu", Assert.Contains("baggage", sent));
+        }
+        finally
+        {
+            OpenTelemetry.Baggage.ClearBaggage();
+        }
+    }
+
     /// <summary>A parent with <c>tenant.id=outer</c> and <c>region=eu</c>, and a current child that adds <c>tenant.id</c>.</summary>
     private static (System.Diagnostics.Activity Parent, System.Diagnostics.Activity Child) ParentAndChild(TestSpans spans, string? childTenant)
     {

@@ -46,6 +46,69 @@ public class PropagationDiagnosticsTests
         Assert.Equal(6L, dropped.Payload[1]);
     }
 
+    [Fact]
+    public void Hidden_baggage_items_take_no_member_slot_and_are_not_counted_as_dropped()
+    {
+        using var spans = new TestSpans();
+        using var parent = spans.Start("parent");
+        parent.AddBaggage("hidden.nothing", null);
+        for (var i = 0; i <= 64; i++)
+        {
+            parent.AddBaggage($"slot{i}", "v");
+        }
+
+        using var child = spans.Start("child");
+        child.AddBaggage("slot0", null);
+
+        // 65 parent items, one hidden by the child: 64 visible, exactly the limit. Null items write nothing (as
+        // Activity.GetBaggageItem sees them), so they neither take one of the 64 slots nor count as dropped.
+        var (sent, dropped) = InjectCountingDropped(child);
+        Assert.Equal(Enumerable.Range(1, 64).Select(i => $"slot{i}").Order(), sent.Order());
+        Assert.Equal(0L, dropped);
+
+        // One visible item more: one member is dropped, and counted.
+        child.AddBaggage("slot65", "v");
+        (sent, dropped) = InjectCountingDropped(child);
+        Assert.Equal(64, sent.Length);
+        Assert.Contains("slot65", sent);
+        Assert.DoesNotContain("slot0", sent);
+        Assert.Equal(1L, dropped);
+    }
+
+    [Fact]
+    public void Past_64_keys_in_the_chain_hidden_and_repeated_keys_are_still_recognised()
+    {
+        using var spans = new TestSpans();
+        using var parent = spans.Start("parent");
+        for (var i = 0; i < 200; i++)
+        {
+            parent.AddBaggage($"slot{i}", "v");
+        }
+
+        using var child = spans.Start("child");
+        child.AddBaggage("slot20", null);
+        child.AddBaggage("slot5", "child");
+
+        // The walk sees the child's two items, then the parent's newest first: slot5 and slot20 come back ~190 keys
+        // later, past the first 64 keys. 200 keys, slot20 hidden: 199 visible, 64 sent, 135 dropped and counted.
+        var (sent, dropped) = InjectCountingDropped(child);
+        Assert.Equal(64, sent.Length);
+        Assert.Equal("slot5", sent[0]);
+        Assert.Equal(Enumerable.Range(137, 63).Select(i => $"slot{i}").Order(), sent.Skip(1).Order());
+        Assert.Equal(135L, dropped);
+    }
+
+    /// <summary>The keys of the baggage header injected from <paramref name="span"/> and the members this injection reported dropped.</summary>
+    private static (string[] Keys, long Dropped) InjectCountingDropped(System.Diagnostics.Activity span)
+    {
+        using var events = new ThreadEvents();
+        var sent = new Dictionary<string, string>();
+        CorrelationPropagator.Baggage.Inject(span, sent, PropagationCarriers.DictionarySetter);
+        var keys = sent["baggage"].Split(',').Select(m => m[..m.IndexOf('=', StringComparison.Ordinal)]).ToArray();
+        var dropped = events.OnThisThread.Where(e => e.EventName == "Dropped" && (string)e.Payload![0]! == "Correlation.Propagation.Baggage").Sum(e => (long)e.Payload![1]!);
+        return (keys, dropped);
+    }
+
     /// <summary>The library's events with the managed thread that wrote them (EventSource writes on the caller's thread).</summary>
     private sealed class ThreadEvents : System.Diagnostics.Tracing.EventListener
     {
