@@ -79,7 +79,8 @@ public static class MessagePropagation
     /// Extracts the producer's context and starts a consumer span (<c>process {destination}</c>) whose parent is the
     /// producer's span (a remote parent). The message's baggage is added to the span, so <see cref="Context.TraceBaggage"/>
     /// and the log adapters see it while the span is current. Without a valid context in the message, the span's parent
-    /// is the ambient one.
+    /// is the ambient one. When nobody listens, no span is started and the message's context and baggage are applied
+    /// nowhere (docs/propagation.md shows how to keep the baggage then).
     /// </summary>
     /// <typeparam name="TCarrier">The carrier type.</typeparam>
     /// <param name="source">The application's activity source.</param>

@@ -124,6 +124,35 @@ public sealed class DocSnippetTests
         Assert.Equal(span.TraceId.ToHexString(), seen);
     }
 
+    [Fact]
+    public void Propagation_consume_without_a_listener_keeps_the_baggage_only_while_the_message_is_handled()
+    {
+        using var producerSource = new ActivitySource("Docs.Propagation.Producer");
+        using var producerListener = ListenTo(producerSource.Name);
+        var message = new { Headers = new Dictionary<string, byte[]>() };
+        using (var send = producerSource.StartActivity("send")!)
+        {
+            send.AddBaggage("tenant.id", "acme");
+            CorrelationPropagator.Default.InjectCurrent(message.Headers, PropagationCarriers.ByteHeadersSetter);
+        }
+
+        using var source = new ActivitySource("Docs.Propagation.NobodyListens");
+        string? seen = null;
+        void Handle(object _) => seen = TraceBaggage.GetItem("tenant.id");
+
+        // docs/propagation.md, consuming when nobody listens:
+        using var span = MessagePropagation.StartConsume(source, "kafka", "orders", message.Headers);
+        var previous = Baggage.Current;
+        if (span is null)   // nobody listens: keep the producer's baggage for this message's logs and sends
+            Baggage.Current = CorrelationPropagator.Default.Extract(message.Headers, PropagationCarriers.ByteHeadersGetter).Baggage.ToOpenTelemetryBaggage();
+        try { Handle(message); }
+        finally { Baggage.Current = previous; }
+
+        Assert.Null(span);
+        Assert.Equal("acme", seen);
+        Assert.Null(TraceBaggage.GetItem("tenant.id"));
+    }
+
     private static ActivityListener ListenTo(string name)
     {
         var listener = new ActivityListener
