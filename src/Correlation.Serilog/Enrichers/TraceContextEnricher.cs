@@ -85,9 +85,21 @@ internal sealed class TraceContextEnricher : ILogEventEnricher
                 // fields need, so they are used as they are (also when the event is enriched on another thread, e.g.
                 // by a sub-logger behind an async sink) and, in steady state, without a second Activity.Current read.
                 // An event without a valid pair of ids (EntryFor gives null for all-zero ones) goes the cold way.
-                var known = logEvent.TraceId is { } traceId && logEvent.SpanId is { } spanId
-                    ? EntryFor(traceId.ToHexString(), spanId.ToHexString()) ?? EntryOfEvent(logEvent)
-                    : EntryOfEvent(logEvent);
+                SpanEntry? known;
+                if (logEvent.TraceId is { } traceId && logEvent.SpanId is { } spanId)
+                {
+                    // This thread's last entry, checked here so that the steady state makes no call.
+                    var traceIdHex = traceId.ToHexString();
+                    var spanIdHex = spanId.ToHexString();
+                    known = t_last is { } last && last.EnricherId == _id && ReferenceEquals(last.SpanId, spanIdHex) && ReferenceEquals(last.TraceId, traceIdHex)
+                        ? last.Entry
+                        : EntryFor(traceIdHex, spanIdHex) ?? EntryOfEvent(logEvent);
+                }
+                else
+                {
+                    known = EntryOfEvent(logEvent);
+                }
+
                 if (known is not null)
                 {
                     // An entry for a trace id alone has no span id property.
