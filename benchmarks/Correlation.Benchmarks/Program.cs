@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Correlation.Benchmarks.Exporters.Otlp;
 using Correlation.Benchmarks.MEL;
 using Correlation.Benchmarks.NLog;
 using Correlation.Benchmarks.Propagation;
@@ -8,7 +9,7 @@ using Correlation.Benchmarks.Trace;
 // Runs every benchmark class in this assembly; pass BenchmarkDotNet arguments, e.g. --filter '*Reader*' --job short.
 // Interleaved comparisons (candidates timed in alternating rounds in one process, robust on a shared machine) run
 // instead when named: --paired-spans (see PairedSpanOverhead), --interleaved-propagation, --interleaved-mel
-// [--shared-provider] (see InterleavedMelComparison), --interleaved-serilog, --interleaved-nlog.
+// [--shared-provider] (see InterleavedMelComparison), --interleaved-serilog, --interleaved-nlog, --interleaved-otlp.
 switch (args)
 {
     case ["--paired-spans"]:
@@ -28,6 +29,9 @@ switch (args)
         return;
     case ["--interleaved-nlog"]:
         NLogRendererBenchmarks.RunInterleaved();
+        return;
+    case ["--interleaved-otlp"]:
+        OtlpExportBenchmarks.RunInterleaved();
         return;
 }
 

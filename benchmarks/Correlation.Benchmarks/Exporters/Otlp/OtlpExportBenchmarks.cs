@@ -72,6 +72,29 @@ public class OtlpExportBenchmarks
         }
     }
 
+    /// <summary>
+    /// The rows in alternating rounds in one process (<c>--interleaved-otlp</c>): OpenTelemetry's whole export is the
+    /// baseline; times are per 512-span batch.
+    /// </summary>
+    public static void RunInterleaved()
+    {
+        var bench = new OtlpExportBenchmarks();
+        bench.Setup();
+        try
+        {
+            InterleavedRunner.Run("OTLP http/protobuf, one 512-span batch (ns per batch)", [
+                ("OpenTelemetry, whole export", () => bench.OpenTelemetry_export_protobuf_discarding()),
+                ("ours, whole export", () => bench.Export_protobuf_discarding()),
+                ("ours, serialise protobuf", () => bench.Serialize_protobuf()),
+                ("ours, serialise JSON", () => bench.Serialize_json()),
+            ], rounds: 101, callsPerBatch: 20);
+        }
+        finally
+        {
+            bench.Cleanup();
+        }
+    }
+
     /// <summary>Releases the exporters and the source.</summary>
     [GlobalCleanup]
     public void Cleanup()
