@@ -148,7 +148,7 @@ internal static class OtlpProtobufSerializer
         WriteFixed64Field(buffer, SpanStartTime, OtlpSpanFacts.StartNanos(activity));
         WriteFixed64Field(buffer, SpanEndTime, OtlpSpanFacts.EndNanos(activity));
 
-        var dropped = limits.SdkDroppedAttributes + WriteAttributes(buffer, SpanAttributes, activity.EnumerateTagObjects(), limits.AttributeCount, skipStatusTags: true);
+        var dropped = limits.SdkDroppedAttributes + WriteAttributes(buffer, SpanAttributes, activity.EnumerateTagObjects(), limits.AttributeCount, skipStatusTags: true, out var hasStatusTag);
 
         if (dropped > 0)
         {
@@ -193,7 +193,9 @@ internal static class OtlpProtobufSerializer
             WriteVarintField(buffer, SpanDroppedLinks, (uint)dropped);
         }
 
-        var code = OtlpSpanFacts.Status(activity, out var message);
+        // The status tags were looked for while the attributes were written: without them, an unset status needs no second look.
+        string? message = null;
+        var code = hasStatusTag || activity.Status != ActivityStatusCode.Unset ? OtlpSpanFacts.Status(activity, out message) : 0;
         if (code != 0)
         {
             var status = BeginShortMessage(buffer, SpanStatus);
@@ -215,7 +217,7 @@ internal static class OtlpProtobufSerializer
         var message = BeginShortMessage(buffer, SpanEvents);
         WriteFixed64Field(buffer, EventTime, OtlpSpanFacts.ToUnixNanos(activityEvent.Timestamp));
         WriteStringField(buffer, EventName, activityEvent.Name);
-        var dropped = WriteAttributes(buffer, EventAttributes, activityEvent.EnumerateTagObjects(), limits.AttributesPerEvent, skipStatusTags: false);
+        var dropped = WriteAttributes(buffer, EventAttributes, activityEvent.EnumerateTagObjects(), limits.AttributesPerEvent, skipStatusTags: false, out _);
 
         if (dropped > 0)
         {
@@ -239,7 +241,7 @@ internal static class OtlpProtobufSerializer
             WriteStringField(buffer, LinkTraceState, context.TraceState);
         }
 
-        var dropped = WriteAttributes(buffer, LinkAttributes, link.EnumerateTagObjects(), limits.AttributesPerLink, skipStatusTags: false);
+        var dropped = WriteAttributes(buffer, LinkAttributes, link.EnumerateTagObjects(), limits.AttributesPerLink, skipStatusTags: false, out _);
 
         if (dropped > 0)
         {
@@ -250,17 +252,23 @@ internal static class OtlpProtobufSerializer
         EndShortMessage(buffer, message);
     }
 
-    /// <returns><see langword="false"/> when the value's <c>ToString</c> threw: nothing was written, count it dropped.</returns>
     // Writes the tags that have a value as attributes, at most limit of them; returns how many were dropped (over the
-    // limit, or a value that could not be written).
-    private static int WriteAttributes(OtlpBuffer buffer, int field, Activity.Enumerator<KeyValuePair<string, object?>> tags, int limit, bool skipStatusTags)
+    // limit, or a value that could not be written); hasStatusTag tells whether a status tag (skipped when asked) was seen.
+    private static int WriteAttributes(OtlpBuffer buffer, int field, Activity.Enumerator<KeyValuePair<string, object?>> tags, int limit, bool skipStatusTags, out bool hasStatusTag)
     {
         var written = 0;
         var dropped = 0;
+        hasStatusTag = false;
         foreach (ref readonly var tag in tags)
         {
-            if (tag.Value is null || (skipStatusTags && OtlpSpanFacts.IsStatusTag(tag.Key)))
+            if (tag.Value is null)
             {
+                continue;
+            }
+
+            if (skipStatusTags && OtlpSpanFacts.IsStatusTag(tag.Key))
+            {
+                hasStatusTag = true;
                 continue;
             }
 
@@ -281,6 +289,7 @@ internal static class OtlpProtobufSerializer
         return dropped;
     }
 
+    /// <returns><see langword="false"/> when nothing could be written (a null key, a value whose <c>ToString</c> threw): count it dropped.</returns>
     internal static bool WriteKeyValue(OtlpBuffer buffer, int field, string? key, object? value)
     {
         // A null key (Activity.AddTag and ActivitySource's tags do not refuse one) cannot be written: that attribute
@@ -296,8 +305,14 @@ internal static class OtlpProtobufSerializer
             return true;
         }
 
+        if (TryWriteShortKeyValue(buffer, field, key, value!, kind))
+        {
+            return true;
+        }
+
+        // Only text and arrays of other element types run user code (ToString) to be prepared.
         var prepared = value!;
-        if (!OtlpValue.TryPrepare(ref prepared, ref kind))
+        if (kind is OtlpValueKind.Text or OtlpValueKind.Array && !OtlpValue.TryPrepare(ref prepared, ref kind))
         {
             return false;
         }

@@ -333,6 +333,49 @@ public class OtlpProtobufSerializerTests
         Assert.Equal("lengths", written.String(5));
     }
 
+    [Theory]
+    [InlineData(40, 1)]
+    [InlineData(40, 2)]
+    [InlineData(42, 0)]
+    [InlineData(42, 42)]
+    [InlineData(2, 42)]
+    [InlineData(43, 1)]
+    [InlineData(2, 43)]
+    public void Attributes_around_the_one_byte_key_value_edge_are_written_exactly(int keyChars, int valueChars)
+    {
+        // Short attributes are written in one step with one-byte lengths (a key and a string of at most 42 chars, a
+        // KeyValue under 128 bytes); any other is written the general way. A 3-byte UTF-8 key of 40 chars and a 1-char
+        // value make a KeyValue of exactly 127 bytes, 2 chars 128. Every value kind on both sides of the edge.
+        using var trace = new OtlpTestTrace();
+        using var exporter = NewExporter();
+        var values = new Dictionary<string, object>
+        {
+            ["✓"] = new string('✓', valueChars),
+            ["a"] = new string('a', valueChars),
+            ["t"] = true,
+            ["i"] = (long)valueChars,
+            ["n"] = -1L - valueChars,
+            ["d"] = valueChars + 0.5,
+        };
+        var span = trace.Source.StartActivity("edges")!;
+        foreach (var (suffix, value) in values)
+        {
+            span.SetTag(new string('✓', keyChars - 1) + suffix, value);
+            span.SetTag(new string('k', keyChars - 1) + suffix, value);
+        }
+
+        span.Stop();
+
+        var attributes = Decode(exporter.SerializeForTest(new[] { span })).Spans[0].Attributes(9);
+
+        Assert.Equal(values.Count * 2, attributes.Count);
+        foreach (var (suffix, value) in values)
+        {
+            Assert.Equal(value, attributes[new string('✓', keyChars - 1) + suffix]);
+            Assert.Equal(value, attributes[new string('k', keyChars - 1) + suffix]);
+        }
+    }
+
     [Fact]
     public void Serialising_a_batch_again_allocates_nothing()
     {
