@@ -10,7 +10,7 @@ namespace Correlation.Context;
 /// </summary>
 public static class TraceBaggage
 {
-    /// <summary>Gets a baggage item of the current context, or <see langword="null"/> when absent.</summary>
+    /// <summary>Gets a baggage item of the current context, or <see langword="null"/> when absent (always for an empty key).</summary>
     /// <param name="key">The baggage key.</param>
     /// <returns>The value, or <see langword="null"/>.</returns>
     public static string? GetItem(string key) => GetItem(Activity.Current, key);
@@ -24,6 +24,12 @@ public static class TraceBaggage
     /// <summary>The merge rule over a given OpenTelemetry baggage (one captured earlier) instead of the current one.</summary>
     internal static string? GetItem(OpenTelemetry.Baggage baggage, Activity? activity, string key)
     {
+        // No baggage key is empty (W3C Baggage), and OpenTelemetry's lookup throws on one: nothing to find, no throw.
+        if (string.IsNullOrEmpty(key))
+        {
+            return null;
+        }
+
         var value = baggage.GetBaggage(key);
         if (value is not null || activity is null)
         {

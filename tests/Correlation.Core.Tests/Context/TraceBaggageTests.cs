@@ -98,6 +98,30 @@ public class TraceBaggageTests
         }
     }
 
+    [Fact]
+    public void An_empty_or_null_key_finds_nothing_and_never_throws()
+    {
+        // No baggage key is empty (W3C Baggage: a key is a non-empty token), and OpenTelemetry's lookup throws on one:
+        // reading baggage must not throw into the application (SPEC 1).
+        using var spans = new TestSpans();
+        using var span = spans.Start();
+        span.AddBaggage("", "no key");
+        span.AddBaggage("tenant.id", "acme");
+        OpenTelemetry.Baggage.SetBaggage("user.id", "alice");
+        try
+        {
+            Assert.Null(TraceBaggage.GetItem(""));
+            Assert.Null(TraceBaggage.GetItem(null!));
+            Assert.Null(TraceContextSnapshot.Current.GetBaggageItem(""));
+            Assert.Equal("acme", TraceBaggage.GetItem("tenant.id"));
+            Assert.Equal("alice", TraceBaggage.GetItem("user.id"));
+        }
+        finally
+        {
+            OpenTelemetry.Baggage.ClearBaggage();
+        }
+    }
+
     /// <summary>A parent with <c>tenant.id=outer</c> and <c>region=eu</c>, and a current child that adds <c>tenant.id</c>.</summary>
     private static (System.Diagnostics.Activity Parent, System.Diagnostics.Activity Child) ParentAndChild(TestSpans spans, string? childTenant)
     {
