@@ -22,6 +22,7 @@ internal static class PairedSpanOverhead
         Console.WriteLine("| Scenario | raw ns/span (median) | Correlation ns/span | OpenTelemetry ns/span | Correlation / raw (median of per-round ratios) | OpenTelemetry / raw |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
         var only = Environment.GetEnvironmentVariable("PAIRED_SPANS_ONLY");
+        var dropped = new List<string>();
         foreach (var scenario in Enum.GetValues<SpanBenchmarks.SpanCase>())
         {
             if (only is not null && only != scenario.ToString())
@@ -37,8 +38,18 @@ internal static class PairedSpanOverhead
             }
             finally
             {
+                // Flushed and shut down by Cleanup: then every span ended is counted, exported or dropped.
                 bench.Cleanup();
+                if (bench.OurCounts is { } counts && counts.Dropped > 0)
+                {
+                    dropped.Add($"{scenario}: our batch processor dropped {counts.Dropped} of {counts.Exported + counts.Dropped} spans (queue full)");
+                }
             }
+        }
+
+        foreach (var line in dropped)
+        {
+            Console.WriteLine(line);
         }
     }
 

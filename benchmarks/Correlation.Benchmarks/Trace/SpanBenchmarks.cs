@@ -33,6 +33,7 @@ public class SpanBenchmarks
     private ActivitySource _theirs = null!;
     private ActivityListener _rawListener = null!;
     private Ours.TracerProvider _ourProvider = null!;
+    private SpanProcessor _ourProcessor = null!;
     private Theirs.TracerProvider _theirProvider = null!;
     private ActivityContext _parent;
     private bool _withData;
@@ -107,10 +108,11 @@ public class SpanBenchmarks
         };
         ActivitySource.AddActivityListener(_rawListener);
 
+        _ourProcessor = FloorSpanProcessors.FromEnvironment() ?? new BatchSpanProcessor(new NoopExporter(), new BatchSpanProcessorOptions());
         _ourProvider = Ours.TracerProvider.CreateBuilder()
             .AddSource(_ours.Name)
             .SetSampler(ours)
-            .AddProcessor(FloorSpanProcessors.FromEnvironment() ?? new BatchSpanProcessor(new NoopExporter(), new BatchSpanProcessorOptions()))
+            .AddProcessor(_ourProcessor)
             .Build();
 
         var builder = Sdk.CreateTracerProviderBuilder().AddSource(_theirs.Name);
@@ -118,6 +120,9 @@ public class SpanBenchmarks
         builder = Theirs.TracerProviderBuilderExtensions.AddProcessor(builder, new BatchActivityExportProcessor(new NoopOtelExporter()));
         _theirProvider = Theirs.TracerProviderBuilderExtensions.Build(builder);
     }
+
+    /// <summary>Our batch processor's exported and dropped counts (a full queue drops: a cheaper path than a queued span).</summary>
+    internal (long Exported, long Dropped)? OurCounts => _ourProcessor is BatchSpanProcessor batch ? (batch.ExportedCount, batch.DroppedCount) : null;
 
     [GlobalCleanup]
     public void Cleanup()
