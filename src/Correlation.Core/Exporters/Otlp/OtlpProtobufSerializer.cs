@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 using Correlation.Trace;
 using static Correlation.Exporters.Otlp.ProtobufWriter;
@@ -124,12 +125,7 @@ internal static class OtlpProtobufSerializer
     internal static void WriteSpan(OtlpBuffer buffer, Activity activity, SpanLimits spanLimits)
     {
         var limits = OtlpSpanBudget.For(activity, spanLimits);
-        var span = BeginMessage(buffer, ScopeSpansSpans);
-        Span<byte> id = stackalloc byte[16];
-        OtlpSpanFacts.HexToBytes(activity.TraceId.ToHexString(), id);
-        WriteBytesField(buffer, SpanTraceId, id);
-        OtlpSpanFacts.HexToBytes(activity.SpanId.ToHexString(), id[..8]);
-        WriteBytesField(buffer, SpanSpanId, id[..8]);
+        var span = BeginSpanWithIds(buffer, activity);
         var traceState = activity.TraceStateString;
         if (!string.IsNullOrEmpty(traceState))
         {
@@ -139,14 +135,31 @@ internal static class OtlpProtobufSerializer
         var parent = activity.ParentSpanId;
         if (parent != default)
         {
-            OtlpSpanFacts.HexToBytes(parent.ToHexString(), id[..8]);
-            WriteBytesField(buffer, SpanParentSpanId, id[..8]);
+            WriteIdField(buffer, SpanParentSpanId, parent.ToHexString());
         }
 
         WriteStringField(buffer, SpanName, activity.DisplayName);
-        WriteVarintField(buffer, SpanKind, (ulong)OtlpSpanFacts.Kind(activity));
-        WriteFixed64Field(buffer, SpanStartTime, OtlpSpanFacts.StartNanos(activity));
-        WriteFixed64Field(buffer, SpanEndTime, OtlpSpanFacts.EndNanos(activity));
+
+        var kind = OtlpSpanFacts.Kind(activity);
+        if ((uint)kind < 0x80)
+        {
+            // Kind, start and end in one step: a one-byte varint and two fixed64, 20 bytes.
+            var fixedPart = buffer.GetSpan(20);
+            fixedPart[0] = (SpanKind << 3) | WireVarint;
+            fixedPart[1] = (byte)kind;
+            fixedPart[2] = (SpanStartTime << 3) | WireFixed64;
+            BinaryPrimitives.WriteUInt64LittleEndian(fixedPart[3..], OtlpSpanFacts.StartNanos(activity));
+            fixedPart[11] = (SpanEndTime << 3) | WireFixed64;
+            BinaryPrimitives.WriteUInt64LittleEndian(fixedPart[12..], OtlpSpanFacts.EndNanos(activity));
+            buffer.Advance(20);
+        }
+        else
+        {
+            // An ActivityKind cast from an undefined number: written as it is, the general way.
+            WriteVarintField(buffer, SpanKind, (ulong)(uint)kind);
+            WriteFixed64Field(buffer, SpanStartTime, OtlpSpanFacts.StartNanos(activity));
+            WriteFixed64Field(buffer, SpanEndTime, OtlpSpanFacts.EndNanos(activity));
+        }
 
         var dropped = limits.SdkDroppedAttributes + WriteAttributes(buffer, SpanAttributes, activity.EnumerateTagObjects(), limits.AttributeCount, skipStatusTags: true, out var hasStatusTag);
 
@@ -212,6 +225,35 @@ internal static class OtlpProtobufSerializer
         EndMessage(buffer, span);
     }
 
+    /// <summary>
+    /// Starts a Span message with its trace id and span id, in one step: the ids' hex (the strings the Activity holds)
+    /// decoded straight into the buffer, one capacity check for the 5-byte header and the two 18- and 10-byte fields.
+    /// </summary>
+    private static int BeginSpanWithIds(OtlpBuffer buffer, Activity activity)
+    {
+        var position = BeginMessage(buffer, ScopeSpansSpans);
+        var ids = buffer.GetSpan(28);
+        ids[0] = (SpanTraceId << 3) | WireLengthDelimited;
+        ids[1] = 16;
+        OtlpSpanFacts.HexToBytes(activity.TraceId.ToHexString(), ids.Slice(2, 16));
+        ids[18] = (SpanSpanId << 3) | WireLengthDelimited;
+        ids[19] = 8;
+        OtlpSpanFacts.HexToBytes(activity.SpanId.ToHexString(), ids.Slice(20, 8));
+        buffer.Advance(28);
+        return position;
+    }
+
+    /// <summary>A 16- or 8-byte id field from its hex, decoded straight into the buffer.</summary>
+    private static void WriteIdField(OtlpBuffer buffer, int field, string hex)
+    {
+        var length = hex.Length / 2;
+        var target = buffer.GetSpan(2 + length);
+        target[0] = (byte)((field << 3) | WireLengthDelimited);
+        target[1] = (byte)length;
+        OtlpSpanFacts.HexToBytes(hex, target.Slice(2, length));
+        buffer.Advance(2 + length);
+    }
+
     private static void WriteEvent(OtlpBuffer buffer, in ActivityEvent activityEvent, in OtlpSpanBudget limits)
     {
         var message = BeginShortMessage(buffer, SpanEvents);
@@ -231,11 +273,8 @@ internal static class OtlpProtobufSerializer
     {
         var message = BeginShortMessage(buffer, SpanLinks);
         var context = link.Context;
-        Span<byte> id = stackalloc byte[16];
-        OtlpSpanFacts.HexToBytes(context.TraceId.ToHexString(), id);
-        WriteBytesField(buffer, LinkTraceId, id);
-        OtlpSpanFacts.HexToBytes(context.SpanId.ToHexString(), id[..8]);
-        WriteBytesField(buffer, LinkSpanId, id[..8]);
+        WriteIdField(buffer, LinkTraceId, context.TraceId.ToHexString());
+        WriteIdField(buffer, LinkSpanId, context.SpanId.ToHexString());
         if (!string.IsNullOrEmpty(context.TraceState))
         {
             WriteStringField(buffer, LinkTraceState, context.TraceState);

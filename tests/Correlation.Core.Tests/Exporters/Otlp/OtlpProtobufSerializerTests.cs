@@ -108,6 +108,33 @@ public class OtlpProtobufSerializerTests
         Assert.Equal(3L, client.Attributes(9)["db.response.returned_rows"]);
     }
 
+    [Theory]
+    [InlineData(ActivityKind.Internal, 1UL)]
+    [InlineData(ActivityKind.Consumer, 5UL)]
+    [InlineData((ActivityKind)126, 127UL)]
+    [InlineData((ActivityKind)127, 128UL)]
+    [InlineData((ActivityKind)int.MaxValue - 1, (ulong)int.MaxValue)]
+    public void The_kind_and_the_times_are_written_exactly_also_for_an_undefined_kind(ActivityKind kind, ulong expected)
+    {
+        // Kinds below 128 are written with the times in one step; an ActivityKind cast from a larger number the
+        // general way, as it is (OTLP receivers treat it as an unknown kind).
+        using var trace = new OtlpTestTrace();
+        using var exporter = NewExporter();
+        var span = trace.Source.StartActivity("kind", kind)!;
+        span.SetStartTime(new DateTime(2026, 12, 2, 9, 0, 0, DateTimeKind.Utc));
+        span.SetEndTime(new DateTime(2026, 12, 2, 9, 0, 1, DateTimeKind.Utc).AddTicks(7));
+        span.Stop();
+
+        var written = Decode(exporter.SerializeForTest(new[] { span })).Spans[0];
+
+        Assert.Equal(expected, written.Number(6));
+        var start = (ulong)(new DateTime(2026, 12, 2, 9, 0, 0, DateTimeKind.Utc) - DateTime.UnixEpoch).Ticks * 100UL;
+        Assert.Equal(start, written.Number(7));
+        Assert.Equal(start + 1_000_000_700UL, written.Number(8));
+        Assert.Equal(span.TraceId.ToHexString(), written.Hex(1));
+        Assert.Equal(span.SpanId.ToHexString(), written.Hex(2));
+    }
+
     [Fact]
     public void Consumer_span_carries_its_link_with_tracestate_and_the_exception_event()
     {
