@@ -404,6 +404,31 @@ public class OtlpProtobufSerializerTests
     }
 
     [Fact]
+    public void Ids_are_decoded_to_the_bytes_their_hex_says_for_every_digit_and_position()
+    {
+        // Ids are decoded 16 hex chars at a time without validation (the runtime makes them): every digit value in
+        // every position, for trace and span ids, against the framework's own decoder. Uppercase decodes alike.
+        var random = new Random(20261202);
+        var hexDigits = "0123456789abcdefABCDEF";
+        for (var round = 0; round < 2000; round++)
+        {
+            foreach (var length in new[] { 32, 16 })
+            {
+                var hex = string.Create(length, round, (chars, r) =>
+                {
+                    for (var i = 0; i < chars.Length; i++)
+                    {
+                        chars[i] = r < 22 ? hexDigits[(r + i) % 22] : hexDigits[random.Next(22)];
+                    }
+                });
+                var ours = new byte[length / 2];
+                Correlation.Exporters.Otlp.OtlpSpanFacts.HexToBytes(hex, ours);
+                Assert.Equal(Convert.FromHexString(hex), ours);
+            }
+        }
+    }
+
+    [Fact]
     public void Serialising_a_batch_again_allocates_nothing()
     {
         using var trace = new OtlpTestTrace();
