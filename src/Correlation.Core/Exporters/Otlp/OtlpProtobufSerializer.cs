@@ -155,8 +155,9 @@ internal static class OtlpProtobufSerializer
         }
         else
         {
-            // An ActivityKind cast from an undefined number: written as it is, the general way.
-            WriteVarintField(buffer, SpanKind, (ulong)(uint)kind);
+            // An ActivityKind cast from an undefined number: written as it is, the general way; a negative one (the
+            // enum is an int32) sign-extended to ten bytes, as protobuf encodes a negative int32.
+            WriteInt64Field(buffer, SpanKind, kind);
             WriteFixed64Field(buffer, SpanStartTime, OtlpSpanFacts.StartNanos(activity));
             WriteFixed64Field(buffer, SpanEndTime, OtlpSpanFacts.EndNanos(activity));
         }
