@@ -122,7 +122,7 @@ public class SpanBenchmarks
     }
 
     /// <summary>Our batch processor's exported and dropped counts (a full queue drops: a cheaper path than a queued span).</summary>
-    internal (long Exported, long Dropped)? OurCounts => _ourProcessor is BatchSpanProcessor batch ? (batch.ExportedCount, batch.DroppedCount) : null;
+    internal (long Exported, long Dropped)? OurCounts => _ourProcessor is BatchSpanProcessor batch ? (batch.ExportedCount, batch.DroppedFullCount) : null;
 
     [GlobalCleanup]
     public void Cleanup()
