@@ -49,9 +49,14 @@ internal static class BaggageMerge
         {
             foreach (var pair in activity.Baggage)
             {
-                // OpenTelemetry's lookup (its comparer, as in TraceBaggage.GetItem) throws on an empty name, which Activity
-                // accepts; OpenTelemetry never holds one.
-                if (baggage.Count > 0 && !string.IsNullOrEmpty(pair.Key) && baggage.GetBaggage(pair.Key) is not null)
+                // Activity accepts an empty name, but no baggage key is empty (W3C Baggage): such an item is no baggage,
+                // as for TraceBaggage.GetItem and the header (and OpenTelemetry's lookup would throw on it).
+                if (string.IsNullOrEmpty(pair.Key))
+                {
+                    continue;
+                }
+
+                if (baggage.Count > 0 && baggage.GetBaggage(pair.Key) is not null)
                 {
                     continue;
                 }

@@ -113,6 +113,10 @@ public class TraceBaggageTests
             Assert.Null(TraceBaggage.GetItem(""));
             Assert.Null(TraceBaggage.GetItem(null!));
             Assert.Null(TraceContextSnapshot.Current.GetBaggageItem(""));
+
+            // The whole view agrees with the single lookup and with the header: an empty-key item is no baggage.
+            Assert.Equal(["user.id", "tenant.id"], TraceBaggage.GetAll(span).Select(p => p.Key));
+            Assert.Equal(["user.id", "tenant.id"], TraceContextSnapshot.Current.GetBaggage().Select(p => p.Key));
             Assert.Equal("acme", TraceBaggage.GetItem("tenant.id"));
             Assert.Equal("alice", TraceBaggage.GetItem("user.id"));
         }
