@@ -43,7 +43,8 @@ internal sealed class CorrelatingLogger : ILogger
                 return;
             }
 
-            if (formatter is not null && (span is not null || _settings.HasFieldsOutsideSpan))
+            // The Log* extensions call Log without asking IsEnabled first: a record no provider takes gets no state of ours.
+            if (formatter is not null && (span is not null || _settings.HasFieldsOutsideSpan) && _inner.IsEnabled(logLevel))
             {
                 // A state that enumerates entries without being a list (a dictionary) cannot be extended in place: its
                 // entries are copied once, so its record gets the fields too. Type tests without a bound variable: the

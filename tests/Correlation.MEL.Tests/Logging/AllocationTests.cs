@@ -57,6 +57,51 @@ public class AllocationTests
         Assert.InRange(difference, -16, bound);
     }
 
+    [Fact]
+    public void A_record_below_the_minimum_level_costs_no_bytes_more_than_without_our_fields()
+    {
+        // Log* extensions call Log without asking IsEnabled first: the filtered-out record must not get a state of ours.
+        static double Disabled(bool correlated)
+        {
+            var sink = new CollectingSerilogSink();
+            using var factory = LoggerFactory.Create(builder =>
+            {
+                // Serilog's provider takes every level from MEL and filters by its own minimum level.
+                builder.AddSerilog(new LoggerConfiguration().MinimumLevel.Information().WriteTo.Sink(sink).CreateLogger(), dispose: true);
+                if (correlated)
+                {
+                    builder.AddTraceCorrelation(o => o.Context.IncludeBaggage("tenant.id"));
+                }
+            });
+            using var span = TestSpan.Start();
+            span.AddBaggage("tenant.id", "acme");
+            var logger = factory.CreateLogger("Disabled");
+            for (var i = 0; i < Warmup; i++)
+            {
+                logger.LogDebug("Polling the queue");
+            }
+
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < Calls; i++)
+            {
+                logger.LogDebug("Polling the queue");
+            }
+
+            var bytes = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)Calls;
+
+            // The same logger writes an enabled record with our fields: the measured calls went through our logger.
+            logger.LogInformation("Enabled");
+            var written = Assert.Single(sink.Events);
+            Assert.Equal(correlated, written.Properties.ContainsKey("trace_id"));
+            return bytes;
+        }
+
+        var without = Disabled(correlated: false);
+        var with = Disabled(correlated: true);
+        _output.WriteLine($"disabled record: without {without:F1} B/call, with {with:F1} B/call");
+        Assert.Equal(without, with);
+    }
+
     /// <summary>Bytes per call, and the fields the provider received per record.</summary>
     private static (double Bytes, double Fields) Measure(string provider, bool correlated, ConsoleCapture? capture)
     {
