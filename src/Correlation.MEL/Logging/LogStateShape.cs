@@ -33,7 +33,7 @@ internal sealed class LogStateShape<TState>
         !(typeof(TState).IsGenericType && typeof(TState).GetGenericTypeDefinition() == typeof(EnumeratedLogState<>));
 
     // The state type the template cache is keyed by: TState itself for a struct (known here, so not looked up per record
-    // through the shared generic code's dictionary), the runtime type for a reference type.
+    // through the shared generic code's dictionary); null for a reference type, whose records are not cached by template.
     private readonly Type? _structStateType;
     // An unresolved shape's caches (Resolve is called on unresolved shapes only; resolved ones have none).
     private readonly ConcurrentDictionary<TemplateKey, LogStateShape<TState>>? _byTemplate;
@@ -181,15 +181,17 @@ internal sealed class LogStateShape<TState>
     /// <summary>The resolved shape for a record's state (called on an unresolved shape, once per record at most).</summary>
     public LogStateShape<TState> Resolve(ref TState state)
     {
+        // Reading a key from MEL's struct states (LoggerMessage.Define's, the source generator's, the Log* extensions')
+        // also boxes its value, so the keys of such a state are read once per (state type, template string) and the
+        // answer is cached: their keys follow from the template. A class state's keys need not (a list the caller
+        // builds, LoggerMessageState with tag providers), and reading them boxes nothing: they are read per record.
         var (head, hasFormat, last) = ReadEnd(Inner, ref state);
-        if (!hasFormat || last.Value is not string template || head == 0)
+        var stateType = _structStateType;
+        if (!hasFormat || last.Value is not string template || head == 0 || stateType is null)
         {
             return ForResolution(head, hasFormat, FindKept(Inner, Settings, ref state, head));
         }
 
-        // Reading a key from MEL's states also boxes its value, so the keys of a template's state are read once per
-        // (state type, template string) and the answer is cached.
-        var stateType = _structStateType ?? state!.GetType();
         if (LastTemplateShape.Get(this, stateType, template) is LogStateShape<TState> recent && recent.Head == head)
         {
             return recent;

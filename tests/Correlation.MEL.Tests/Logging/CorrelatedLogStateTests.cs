@@ -180,6 +180,32 @@ public class CorrelatedLogStateTests
     }
 
     [Fact]
+    public void List_states_with_one_template_are_each_read_for_the_keys_they_have()
+    {
+        var (factory, records) = Create();
+        using (factory)
+        using (var span = TestSpan.Start())
+        {
+            var logger = factory.CreateLogger("A");
+
+            // A state the caller builds itself: one template (one string instance), one formatter, entries that differ.
+            const string Template = "User event";
+            Func<List<KeyValuePair<string, object?>>, Exception?, string> format = static (_, _) => Template;
+            List<KeyValuePair<string, object?>> WithKey(string key) => [new(key, "caller-value"), new("{OriginalFormat}", Template)];
+            logger.Log(LogLevel.Information, default, WithKey("trace_id"), null, format);
+            logger.Log(LogLevel.Information, default, WithKey("user"), null, format);
+            logger.Log(LogLevel.Information, default, WithKey("trace_id"), null, format);
+
+            Assert.Equal(["trace_id", "span_id", "{OriginalFormat}"], records.Keys(0));
+            Assert.Equal("caller-value", records.Value(0, "trace_id"));
+            Assert.Equal(["user", "trace_id", "span_id", "{OriginalFormat}"], records.Keys(1));
+            Assert.Equal(span.TraceId(), records.Value(1, "trace_id"));
+            Assert.Equal(["trace_id", "span_id", "{OriginalFormat}"], records.Keys(2));
+            Assert.Equal("caller-value", records.Value(2, "trace_id"));
+        }
+    }
+
+    [Fact]
     public void Count_indexer_and_enumeration_agree_and_an_index_past_the_end_throws()
     {
         var (factory, records) = Create(o => o.Context.Profile = TraceFieldProfile.Serilog);
