@@ -14,11 +14,13 @@ internal sealed class CorrelatingLogger : ILogger
 {
     private readonly ILogger _inner;
     private readonly CorrelationLoggerSettings _settings;
+    private readonly TraceCorrelationRegistration? _enricher;
 
-    public CorrelatingLogger(ILogger inner, CorrelationLoggerSettings settings)
+    public CorrelatingLogger(ILogger inner, CorrelationLoggerSettings settings, TraceCorrelationRegistration? enricher = null)
     {
         _inner = inner;
         _settings = settings;
+        _enricher = enricher;
     }
 
     public IDisposable? BeginScope<TState>(TState state)
@@ -30,6 +32,7 @@ internal sealed class CorrelatingLogger : ILogger
     {
         CorrelatedLogState<TState>? correlated = null;
         CorrelatedLogState<EnumeratedLogState<TState>>? copied = null;
+        var throughEnricher = false;
         try
         {
             var span = TraceFieldSet.CurrentSpan();
@@ -43,8 +46,16 @@ internal sealed class CorrelatingLogger : ILogger
                 return;
             }
 
+            // EnableEnrichment()'s logger reads a LoggerMessageState (the state of Microsoft.Extensions.Telemetry's
+            // generator) itself, classified tags included, only when it is the record's state: wrapped, those tags
+            // would be lost. Such a record goes through unchanged and our enricher adds the fields there.
+            if (_enricher is not null && state is LoggerMessageState)
+            {
+                throughEnricher = true;
+            }
+
             // The Log* extensions call Log without asking IsEnabled first: a record no provider takes gets no state of ours.
-            if (formatter is not null && (span is not null || _settings.HasFieldsOutsideSpan) && _inner.IsEnabled(logLevel))
+            else if (formatter is not null && (span is not null || _settings.HasFieldsOutsideSpan) && _inner.IsEnabled(logLevel))
             {
                 // A state that enumerates entries without being a list (a dictionary) cannot be extended in place: its
                 // entries are copied once, so its record gets the fields too. Type tests without a bound variable: the
@@ -66,9 +77,14 @@ internal sealed class CorrelatingLogger : ILogger
             CorrelationEventSource.Log.Swallowed("Correlation.MEL", ex);
             correlated = null;
             copied = null;
+            throughEnricher = false;
         }
 
-        if (copied is not null)
+        if (throughEnricher)
+        {
+            _enricher!.LogThroughEnricher(_inner, logLevel, eventId, state, exception, formatter!);
+        }
+        else if (copied is not null)
         {
             _inner.Log(logLevel, eventId, copied, exception, copied.Formatter);
         }

@@ -14,13 +14,19 @@ internal sealed class CorrelatingLoggerFactory : ILoggerFactory
 {
     private readonly ILoggerFactory _inner;
     private readonly bool _ownsInner;
+    private readonly TraceCorrelationRegistration? _enricher;
     private readonly ConcurrentDictionary<string, CorrelatingLogger> _loggers = new(StringComparer.Ordinal);
     private int _disposed;
 
-    public CorrelatingLoggerFactory(ILoggerFactory inner, bool ownsInner, CorrelationLoggerSettings settings)
+    /// <param name="inner">The application's factory.</param>
+    /// <param name="ownsInner">Whether disposing this factory disposes <paramref name="inner"/>.</param>
+    /// <param name="settings">The compiled options.</param>
+    /// <param name="enricher">Set when <paramref name="inner"/> is <c>EnableEnrichment()</c>'s, which calls our enricher.</param>
+    public CorrelatingLoggerFactory(ILoggerFactory inner, bool ownsInner, CorrelationLoggerSettings settings, TraceCorrelationRegistration? enricher = null)
     {
         _inner = inner;
         _ownsInner = ownsInner;
+        _enricher = enricher;
         Settings = settings;
     }
 
@@ -31,7 +37,7 @@ internal sealed class CorrelatingLoggerFactory : ILoggerFactory
     public ILogger CreateLogger(string categoryName)
     {
         ArgumentNullException.ThrowIfNull(categoryName);
-        return _loggers.GetOrAdd(categoryName, static (name, self) => new CorrelatingLogger(self._inner.CreateLogger(name), self.Settings), this);
+        return _loggers.GetOrAdd(categoryName, static (name, self) => new CorrelatingLogger(self._inner.CreateLogger(name), self.Settings, self._enricher), this);
     }
 
     public void AddProvider(ILoggerProvider provider) => _inner.AddProvider(provider);

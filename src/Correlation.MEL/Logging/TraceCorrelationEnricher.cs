@@ -25,7 +25,7 @@ internal sealed class TraceCorrelationEnricher : ILogEnricher
 
     public void Enrich(IEnrichmentTagCollector collector)
     {
-        if (_registration.DecoratorActive)
+        if (_registration.DecoratorActive && !_registration.EnrichesCurrentRecord)
         {
             return;
         }

@@ -7,10 +7,39 @@ namespace Correlation.Logging;
 /// <summary>Marks a service collection as having trace correlation (idempotence) and builds the decorating factory.</summary>
 internal sealed class TraceCorrelationRegistration
 {
+    // The registration whose enricher adds the fields of the record this thread is logging (see LogThroughEnricher).
+    [ThreadStatic]
+    private static TraceCorrelationRegistration? t_enriching;
+
     private volatile bool _decoratorActive;
 
-    /// <summary>Whether the decorating factory was built (then <see cref="TraceCorrelationEnricher"/> adds nothing).</summary>
+    /// <summary>
+    /// Whether the decorating factory was built: then <see cref="TraceCorrelationEnricher"/> adds nothing, except to the
+    /// records the decorator hands to it (<see cref="EnrichesCurrentRecord"/>).
+    /// </summary>
     internal bool DecoratorActive => _decoratorActive;
+
+    /// <summary>Whether the record this thread is logging was passed through by <see cref="LogThroughEnricher{TState}"/>.</summary>
+    internal bool EnrichesCurrentRecord => ReferenceEquals(t_enriching, this);
+
+    /// <summary>
+    /// Logs a record unchanged through <c>EnableEnrichment()</c>'s logger, whose call to
+    /// <see cref="TraceCorrelationEnricher"/> adds the fields: for a <c>LoggerMessageState</c>, which that logger reads
+    /// itself (its classified tags, redacted) only when it is the record's state.
+    /// </summary>
+    internal void LogThroughEnricher<TState>(ILogger inner, LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        var previous = t_enriching;
+        t_enriching = this;
+        try
+        {
+            inner.Log(logLevel, eventId, state, exception, formatter);
+        }
+        finally
+        {
+            t_enriching = previous;
+        }
+    }
 
     /// <summary>
     /// Builds the decorating factory around the factory the application registered. The service collection is read at
@@ -42,7 +71,12 @@ internal sealed class TraceCorrelationRegistration
             factory = (ILoggerFactory)ActivatorUtilities.CreateInstance(services, inner.ImplementationType!);
         }
 
-        return new CorrelatingLoggerFactory(factory, owns, settings);
+        // EnableEnrichment()'s factory calls our enricher (registered with AddTraceCorrelation) for every record.
+        var type = factory.GetType();
+        var enricher = type.Name == "ExtendedLoggerFactory" && type.Assembly.GetName().Name == "Microsoft.Extensions.Telemetry"
+            ? services.GetRequiredService<TraceCorrelationRegistration>()
+            : null;
+        return new CorrelatingLoggerFactory(factory, owns, settings, enricher);
     }
 
     private static ServiceDescriptor? FindInnerFactory(IServiceCollection registrations)

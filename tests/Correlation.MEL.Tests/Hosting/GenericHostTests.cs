@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Correlation.Context;
 using Correlation.MEL.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -219,6 +220,39 @@ public class GenericHostTests
             Assert.Equal("o-9", CollectingSerilogSink.Scalar(events[0], "OrderId"));
             Assert.Equal("5", CollectingSerilogSink.Scalar(events[1], "Value"));
         }
+    }
+
+    [Fact]
+    public void After_enable_enrichment_a_classified_parameter_is_written_as_without_our_fields()
+    {
+        static global::Serilog.Events.LogEvent SignIn(bool correlated, Activity span)
+        {
+            using var root = new TempContentRoot("{}");
+            var (host, sink) = Build(root, builder =>
+            {
+                builder.Logging.EnableEnrichment();
+                if (correlated)
+                {
+                    builder.Logging.AddTraceCorrelation();
+                }
+            });
+            using (host)
+            {
+                ClassifiedLog.SignedIn(host.Services.GetRequiredService<ILogger<GenericHostTests>>(), "u-1", "10.0.0.1");
+                var logEvent = Assert.Single(sink.Events, e => e.MessageTemplate.Text.StartsWith("User", StringComparison.Ordinal));
+                Assert.Equal(correlated ? span.TraceId() : null, CollectingSerilogSink.Scalar(logEvent, "trace_id"));
+                Assert.Equal(correlated ? span.SpanId() : null, CollectingSerilogSink.Scalar(logEvent, "span_id"));
+                return logEvent;
+            }
+        }
+
+        using var span = TestSpan.Start();
+        var without = SignIn(correlated: false, span);
+        var with = SignIn(correlated: true, span);
+        Assert.NotNull(CollectingSerilogSink.Scalar(without, "Address"));
+        Assert.Equal(CollectingSerilogSink.Scalar(without, "Address"), CollectingSerilogSink.Scalar(with, "Address"));
+        Assert.Equal("u-1", CollectingSerilogSink.Scalar(with, "UserId"));
+        Assert.Equal(without.RenderMessage(), with.RenderMessage());
     }
 
     [Fact]
