@@ -15,6 +15,8 @@ internal sealed class CorrelationLoggerSettings
     private static readonly Counter<long> s_dropped = s_meter.CreateCounter<long>(
         "correlation.logs.dropped", unit: "{record}", description: "Log records dropped because their trace was not sampled.");
 
+    private const string OriginalFormatKey = "{OriginalFormat}";
+
     // Bounds the shapes table: formatters are static delegates in practice, but one built per call must not grow it.
     private const int MaxShapes = 1024;
 
@@ -35,6 +37,12 @@ internal sealed class CorrelationLoggerSettings
         var fromSpan = 0;
         for (var i = 0; i < fields.Count; i++)
         {
+            // MEL's key for the message template: a field of that name would put a second one in the record.
+            if (string.Equals(fields[i].Name, OriginalFormatKey, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"A correlation field cannot be named '{OriginalFormatKey}' (the message template's key).", nameof(options));
+            }
+
             Names[i] = fields[i].Name;
             all[i] = i;
 

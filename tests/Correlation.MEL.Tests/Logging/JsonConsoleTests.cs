@@ -1,6 +1,9 @@
+using System.Text;
 using System.Text.Json;
 using Correlation.Context;
 using Correlation.MEL.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Correlation.MEL.Tests.Logging;
@@ -149,5 +152,29 @@ public class JsonConsoleTests
         var line = Assert.Single(lines);
         Assert.Equal(IdFormatting.ToDecimalLower64(traceId), JsonAssert.StateValue(line, "dd.trace_id"));
         Assert.Null(JsonAssert.StateValue(line, "trace_id"));
+    }
+
+    [Theory]
+    [InlineData("""{ "Logging": { "Correlation": { "Baggage": { "tenant.id": "{OriginalFormat}" } } } }""")]
+    [InlineData("""{ "Logging": { "Correlation": { "Names": { "SpanId": "{OriginalFormat}" } } } }""")]
+    public void A_field_named_original_format_in_configuration_is_ignored_and_the_template_stays_once(string json)
+    {
+        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build();
+        string traceId = "", spanId = "";
+        var lines = Run(true, builder => builder.Services.AddSingleton<IConfiguration>(configuration), logger =>
+        {
+            using var span = TestSpan.Start();
+            span.AddBaggage("tenant.id", "acme");
+            traceId = span.TraceId();
+            spanId = span.SpanId();
+            logger.LogInformation("Hello {Name}", "world");
+        });
+
+        // The section is ignored as one whose names clash: the default fields, and the caller's template once.
+        var line = Assert.Single(lines);
+        JsonAssert.NoDuplicateKeys(line.RootElement);
+        Assert.Equal("Hello {Name}", JsonAssert.StateValue(line, "{OriginalFormat}"));
+        Assert.Equal(traceId, JsonAssert.StateValue(line, "trace_id"));
+        Assert.Equal(spanId, JsonAssert.StateValue(line, "span_id"));
     }
 }
