@@ -14,13 +14,16 @@ namespace Correlation.Logging;
 internal sealed class TraceCorrelationEnricher : ILogEnricher
 {
     private readonly TraceCorrelationRegistration _registration;
-    private readonly IOptions<TraceCorrelationLoggerOptions> _options;
-    private CorrelationLoggerSettings? _settings;
+    private readonly CorrelationLoggerSettings _settings;
 
+    /// <summary>
+    /// Built with the logger factory that calls it (at startup): options that clash throw here, as they do when the
+    /// decorating factory is built, not on each record.
+    /// </summary>
     public TraceCorrelationEnricher(TraceCorrelationRegistration registration, IOptions<TraceCorrelationLoggerOptions> options)
     {
         _registration = registration;
-        _options = options;
+        _settings = new CorrelationLoggerSettings(options.Value);
     }
 
     public void Enrich(IEnrichmentTagCollector collector)
@@ -32,7 +35,7 @@ internal sealed class TraceCorrelationEnricher : ILogEnricher
 
         try
         {
-            var settings = _settings ??= new CorrelationLoggerSettings(_options.Value);
+            var settings = _settings;
             var span = TraceFieldSet.CurrentSpan();
             if (span is null && !settings.HasFieldsOutsideSpan)
             {

@@ -255,6 +255,43 @@ public class GenericHostTests
         Assert.Equal(without.RenderMessage(), with.RenderMessage());
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Options_that_clash_in_code_fail_at_startup_whatever_the_order_with_enable_enrichment(bool correlationFirst)
+    {
+        using var root = new TempContentRoot("{}");
+        var exception = Record.Exception(() =>
+        {
+            var (host, _) = Build(root, builder =>
+            {
+                void Correlate() => builder.Logging.AddTraceCorrelation(o =>
+                {
+                    o.Context.Names[TraceFields.TraceId] = "id";
+                    o.Context.Names[TraceFields.SpanId] = "id";
+                });
+
+                if (correlationFirst)
+                {
+                    Correlate();
+                }
+
+                builder.Logging.EnableEnrichment();
+                if (!correlationFirst)
+                {
+                    Correlate();
+                }
+            });
+            using (host)
+            {
+                host.Services.GetRequiredService<ILoggerFactory>();
+            }
+        });
+
+        // Configuration code throws (HOUSE-STYLE "Errors"), not each record later (there: no fields, only an event per record).
+        Assert.IsAssignableFrom<ArgumentException>(exception);
+    }
+
     [Fact]
     public void Fields_flags_and_drop_unsampled_traces_from_appsettings_json()
     {
