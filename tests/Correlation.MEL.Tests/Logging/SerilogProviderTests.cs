@@ -1,4 +1,5 @@
 using Correlation.Context;
+using Correlation.MEL.GeneratedMessages;
 using Correlation.MEL.Tests.Support;
 using Microsoft.Extensions.Logging;
 using Serilog;
@@ -47,6 +48,42 @@ public class SerilogProviderTests
             Assert.Equal("world", CollectingSerilogSink.Scalar(logEvent, "Name"));
             Assert.Equal("Hello {Name}", logEvent.MessageTemplate.Text);
             Assert.Equal("Hello \"world\"", logEvent.RenderMessage(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Both_shapes_of_mels_own_source_generator_carry_the_fields_and_keep_their_own_properties(bool correlationFirst)
+    {
+        var (factory, sink) = Create(correlationFirst);
+        using (factory)
+        using (var span = TestSpan.Start())
+        {
+            var logger = factory.CreateLogger("Test");
+            for (var i = 0; i < 2; i++)
+            {
+                GeneratedLog.OrderShipped(logger, "o-" + i, 3);
+                GeneratedLog.Seven(logger, 1, 2, 3, 4, 5, 6, i);
+            }
+
+            var events = sink.Events.ToArray();
+            Assert.Equal(4, events.Length);
+            foreach (var logEvent in events)
+            {
+                Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(logEvent, "trace_id"));
+                Assert.Equal(span.SpanId(), CollectingSerilogSink.Scalar(logEvent, "span_id"));
+            }
+
+            for (var i = 0; i < 2; i++)
+            {
+                Assert.Equal("Order {OrderId} shipped with {Items} items", events[2 * i].MessageTemplate.Text);
+                Assert.Equal("o-" + i, CollectingSerilogSink.Scalar(events[2 * i], "OrderId"));
+                Assert.Equal("3", CollectingSerilogSink.Scalar(events[2 * i], "Items"));
+                Assert.Equal("Seven {A} {B} {C} {D} {E} {F} {G}", events[(2 * i) + 1].MessageTemplate.Text);
+                Assert.Equal(i.ToString(System.Globalization.CultureInfo.InvariantCulture), CollectingSerilogSink.Scalar(events[(2 * i) + 1], "G"));
+                Assert.Equal($"Seven 1 2 3 4 5 6 {i}", events[(2 * i) + 1].RenderMessage(System.Globalization.CultureInfo.InvariantCulture));
+            }
         }
     }
 
