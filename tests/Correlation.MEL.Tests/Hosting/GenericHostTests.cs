@@ -293,6 +293,54 @@ public class GenericHostTests
     }
 
     [Fact]
+    public void Records_dropped_as_unsampled_are_reported_once_when_the_host_is_disposed()
+    {
+        using var listener = new DroppedListener();
+        using var root = new TempContentRoot("""{ "Logging": { "Correlation": { "DropUnsampledTraces": true } } }""");
+        var (host, sink) = Build(root, builder => builder.Logging.AddTraceCorrelation());
+        using (host)
+        {
+            var logger = host.Services.GetRequiredService<ILogger<GenericHostTests>>();
+            using (TestSpan.Start(sampled: false))
+            {
+                for (var i = 0; i < 7; i++)
+                {
+                    logger.LogInformation("Dropped");
+                }
+            }
+
+            Assert.DoesNotContain(sink.Events, e => e.MessageTemplate.Text == "Dropped");
+            Assert.Empty(listener.Counts(7));
+        }
+
+        Assert.Single(listener.Counts(7));
+    }
+
+    /// <summary>Listens to the Correlation EventSource's Dropped events of Correlation.MEL.</summary>
+    private sealed class DroppedListener : System.Diagnostics.Tracing.EventListener
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<long> _counts = new();
+
+        public long[] Counts(long count) => _counts.Where(c => c == count).ToArray();
+
+        protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource eventSource)
+        {
+            if (eventSource.Name == "Correlation")
+            {
+                EnableEvents(eventSource, System.Diagnostics.Tracing.EventLevel.Verbose);
+            }
+        }
+
+        protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs eventData)
+        {
+            if (eventData.EventName == "Dropped" && eventData.Payload is { Count: 3 } payload && Equals(payload[0], "Correlation.MEL"))
+            {
+                _counts.Enqueue(Convert.ToInt64(payload[1], System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+    }
+
+    [Fact]
     public void Fields_flags_and_drop_unsampled_traces_from_appsettings_json()
     {
         using var root = new TempContentRoot("""
