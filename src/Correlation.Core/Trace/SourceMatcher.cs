@@ -31,9 +31,11 @@ internal sealed class SourceMatcher
 
         if (patterns.Count > 0)
         {
+            // Singleline and \z: a line break in a name is one more character ('.' would not match it, and '$' would
+            // match before a trailing one).
             _patterns = new Regex(
-                "^(?:" + string.Join('|', patterns) + ")$",
-                RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled,
+                @"\A(?:" + string.Join('|', patterns) + @")\z",
+                RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline | RegexOptions.Compiled,
                 TimeSpan.FromSeconds(1));
         }
     }

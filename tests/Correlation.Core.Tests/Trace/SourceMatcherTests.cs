@@ -15,4 +15,13 @@ public class SourceMatcherTests
         Assert.False(matcher.Matches(string.Empty));
         Assert.True(matcher.Matches("MyCompany.Orders"));
     }
+
+    [Theory]
+    [InlineData("*", "Orders\nEU", true)]
+    [InlineData("Orders*", "Orders\nEU", true)]
+    [InlineData("Orders?EU", "Orders\nEU", true)]
+    [InlineData("Order*s", "Orders\n", false)]
+    [InlineData("Orders?", "Orders\n\n", false)]
+    public void A_line_break_in_a_source_name_is_one_more_character(string pattern, string name, bool expected)
+        => Assert.Equal(expected, new SourceMatcher([pattern]).Matches(name));
 }
