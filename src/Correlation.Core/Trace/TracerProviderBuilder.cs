@@ -150,7 +150,8 @@ public sealed class TracerProviderBuilder
             environment.IsSdkDisabled());
     }
 
-    private void ThrowIfBuilt()
+    /// <summary>Called first by every configuration method, and by extensions before they create what they add.</summary>
+    internal void ThrowIfBuilt()
     {
         if (_built)
         {
