@@ -6,7 +6,7 @@ namespace Correlation.Configuration;
 
 /// <summary>
 /// The one place the tracing SDK reads its environment variables (<c>OTEL_SDK_DISABLED</c>, <c>OTEL_TRACES_SAMPLER</c>
-/// and <c>_ARG</c>, <c>OTEL_BSP_*</c>, <c>OTEL_SPAN_*_LIMIT</c>). A bad value is reported through self-diagnostics
+/// and <c>_ARG</c>, <c>OTEL_BSP_*</c>, <c>OTEL_ATTRIBUTE_COUNT_LIMIT</c>, <c>OTEL_SPAN_*_LIMIT</c>, <c>OTEL_EVENT_/LINK_ATTRIBUTE_COUNT_LIMIT</c>). A bad value is reported through self-diagnostics
 /// and the default is used; nothing here throws.
 /// </summary>
 internal sealed class SdkEnvironment
@@ -18,6 +18,7 @@ internal sealed class SdkEnvironment
     public const string BspMaxExportBatchSize = "OTEL_BSP_MAX_EXPORT_BATCH_SIZE";
     public const string BspScheduleDelay = "OTEL_BSP_SCHEDULE_DELAY";
     public const string BspExportTimeout = "OTEL_BSP_EXPORT_TIMEOUT";
+    public const string AttributeCountLimit = "OTEL_ATTRIBUTE_COUNT_LIMIT";
     public const string SpanAttributeCountLimit = "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT";
     public const string SpanEventCountLimit = "OTEL_SPAN_EVENT_COUNT_LIMIT";
     public const string SpanLinkCountLimit = "OTEL_SPAN_LINK_COUNT_LIMIT";

@@ -16,12 +16,16 @@ public static class OtlpTracerProviderBuilderExtensions
     /// <param name="configureBatch">Changes the batch processor's options (queue size, batch size, delay), or <see langword="null"/>.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The builder has already built its provider.</exception>
     public static TracerProviderBuilder AddOtlpExporter(
         this TracerProviderBuilder builder,
         Action<OtlpExporterOptions>? configure = null,
         Action<BatchSpanProcessorOptions>? configureBatch = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
+
+        // Before anything is created: a processor refused by a built builder would keep its worker thread for nothing.
+        builder.ThrowIfBuilt();
         var options = new OtlpExporterOptions();
         configure?.Invoke(options);
         var batchOptions = new BatchSpanProcessorOptions();

@@ -71,21 +71,37 @@ public sealed class ResourceBuilder
         return this;
     }
 
-    /// <summary>Builds the resource: code first, then the environment, then the default service name.</summary>
+    /// <summary>
+    /// Builds the resource: code first, then the environment, then the default service name. An empty (or blank)
+    /// <c>service.name</c> counts as none: the next source, else the default, gives it (with a warning).
+    /// </summary>
     /// <returns>An immutable resource.</returns>
     public Resource Build()
     {
-        var all = new List<KeyValuePair<string, object>>(_attributes);
+        var all = new List<KeyValuePair<string, object>>(_attributes.Count + 2);
+        AddNamed(all, _attributes);
         if (_readEnvironment)
         {
-            foreach (var pair in ReadEnvironment())
-            {
-                all.Add(pair);
-            }
+            AddNamed(all, ReadEnvironment());
         }
 
         all.Add(new KeyValuePair<string, object>(Resource.ServiceNameKey, DefaultServiceName));
         return new Resource(all); // first occurrence of a key wins
+    }
+
+    private static void AddNamed(List<KeyValuePair<string, object>> all, List<KeyValuePair<string, object>> pairs)
+    {
+        foreach (var pair in pairs)
+        {
+            // Resource.ServiceName is never empty, and an empty name would hide the default from every backend.
+            if (pair.Key == Resource.ServiceNameKey && pair.Value is string name && string.IsNullOrWhiteSpace(name))
+            {
+                CorrelationEventSource.Log.InvalidConfiguration(Resource.ServiceNameKey, name, "an empty service name is ignored; using the next source or " + DefaultServiceName);
+                continue;
+            }
+
+            all.Add(pair);
+        }
     }
 
     /// <summary>

@@ -5,7 +5,9 @@ namespace Correlation.Trace;
 /// <summary>
 /// Decides which <see cref="System.Diagnostics.ActivitySource"/> names a provider listens to: exact names, or
 /// patterns with <c>*</c> (any run of characters) and <c>?</c> (one character), case-insensitive as in
-/// OpenTelemetry .NET. Built once; asked once per source.
+/// OpenTelemetry .NET. Built once; asked once per source. The nameless source that .NET reports legacy activities
+/// (<c>new Activity(name).Start()</c>) under never matches, not even <c>*</c>: no sampler of ours decided those spans,
+/// and OpenTelemetry .NET leaves them alone too unless asked for by operation name.
 /// </summary>
 internal sealed class SourceMatcher
 {
@@ -29,15 +31,22 @@ internal sealed class SourceMatcher
 
         if (patterns.Count > 0)
         {
+            // Singleline and \z: a line break in a name is one more character ('.' would not match it, and '$' would
+            // match before a trailing one).
             _patterns = new Regex(
-                "^(?:" + string.Join('|', patterns) + ")$",
-                RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled,
+                @"\A(?:" + string.Join('|', patterns) + @")\z",
+                RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline | RegexOptions.Compiled,
                 TimeSpan.FromSeconds(1));
         }
     }
 
     public bool Matches(string name)
     {
+        if (name.Length == 0)
+        {
+            return false;
+        }
+
         if (_exact.Contains(name))
         {
             return true;

@@ -7,7 +7,8 @@ namespace Correlation.Trace;
 /// <summary>
 /// The most attributes, events and links one span keeps, and the most attributes per event and per link (128 each by
 /// default, or <c>OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT</c>, <c>OTEL_SPAN_EVENT_COUNT_LIMIT</c>, <c>OTEL_SPAN_LINK_COUNT_LIMIT</c>,
-/// <c>OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT</c>, <c>OTEL_LINK_ATTRIBUTE_COUNT_LIMIT</c>). The SDK applies them when a
+/// <c>OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT</c>, <c>OTEL_LINK_ATTRIBUTE_COUNT_LIMIT</c>; <c>OTEL_ATTRIBUTE_COUNT_LIMIT</c> bounds
+/// the three attribute counts whose own variable is unset). The SDK applies them when a
 /// recording span ends, before any processor sees it: attributes beyond the limit are removed from the span; events,
 /// links and their attributes cannot be removed from an <see cref="Activity"/>, so exporters write only the first ones
 /// and report the rest as dropped.
@@ -27,11 +28,14 @@ public sealed class SpanLimits
 
     internal SpanLimits(SdkEnvironment environment)
     {
-        AttributeCountLimit = environment.ReadNonNegativeInt(SdkEnvironment.SpanAttributeCountLimit, DefaultLimit);
+        // The general attribute limit bounds every attribute collection whose own variable is unset (OpenTelemetry
+        // specification, "Attribute Limits": model-specific limits take precedence over the general ones).
+        var attributes = environment.ReadNonNegativeInt(SdkEnvironment.AttributeCountLimit, DefaultLimit);
+        AttributeCountLimit = environment.ReadNonNegativeInt(SdkEnvironment.SpanAttributeCountLimit, attributes);
         EventCountLimit = environment.ReadNonNegativeInt(SdkEnvironment.SpanEventCountLimit, DefaultLimit);
         LinkCountLimit = environment.ReadNonNegativeInt(SdkEnvironment.SpanLinkCountLimit, DefaultLimit);
-        AttributePerEventCountLimit = environment.ReadNonNegativeInt(SdkEnvironment.EventAttributeCountLimit, DefaultLimit);
-        AttributePerLinkCountLimit = environment.ReadNonNegativeInt(SdkEnvironment.LinkAttributeCountLimit, DefaultLimit);
+        AttributePerEventCountLimit = environment.ReadNonNegativeInt(SdkEnvironment.EventAttributeCountLimit, attributes);
+        AttributePerLinkCountLimit = environment.ReadNonNegativeInt(SdkEnvironment.LinkAttributeCountLimit, attributes);
     }
 
     /// <summary>The most attributes (tags) a span keeps.</summary>

@@ -22,6 +22,7 @@ public sealed class TracerProvider : IDisposable
     private int _shutdown;
     private int _listenerDisposed;
     private long _droppedAfterShutdown;
+    private long _shutdownAtTicks = long.MaxValue;
 
     internal TracerProvider(string[] sources, Sampler sampler, Resource resource, SpanLimits limits, SpanProcessor[] processors, bool disabled)
     {
@@ -73,7 +74,10 @@ public sealed class TracerProvider : IDisposable
     /// <returns>A new builder.</returns>
     public static TracerProviderBuilder CreateBuilder() => new();
 
-    /// <summary>Spans that were started before <see cref="Shutdown"/> and ended after it: not exported, counted here.</summary>
+    /// <summary>
+    /// Spans that were started before <see cref="Shutdown"/> and ended after it: not exported, counted here. Spans that
+    /// another listener (another SDK on a shared source) starts after it are not ours and not counted.
+    /// </summary>
     internal long DroppedAfterShutdownCount => Interlocked.Read(ref _droppedAfterShutdown);
 
     /// <summary>Exports what every processor holds, in order, and flushes their exporters.</summary>
@@ -123,6 +127,10 @@ public sealed class TracerProvider : IDisposable
                 _listener.Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.None;
                 _listener.ActivityStarted = null;
             }
+
+            // Taken after the swap: a span that starts later was created by another listener (e.g. the OpenTelemetry
+            // SDK on a shared source), not by us, so its end is not one of ours dropped.
+            Volatile.Write(ref _shutdownAtTicks, DateTime.UtcNow.Ticks);
         }
         catch (Exception ex)
         {
@@ -290,7 +298,7 @@ public sealed class TracerProvider : IDisposable
 
         if (Volatile.Read(ref _shutdown) != 0)
         {
-            if (span.Recorded)
+            if (span.Recorded && span.StartTimeUtc.Ticks < Volatile.Read(ref _shutdownAtTicks))
             {
                 Interlocked.Increment(ref _droppedAfterShutdown);
             }

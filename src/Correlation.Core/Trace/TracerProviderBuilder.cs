@@ -8,7 +8,9 @@ namespace Correlation.Trace;
 /// <summary>
 /// Configures a <see cref="TracerProvider"/> in one expression:
 /// <c>TracerProvider.CreateBuilder().AddSource("MyCompany.*").AddConsoleExporter().Build()</c>.
-/// Configuration methods throw on bad arguments; nothing the built provider does afterwards throws.
+/// Configuration methods throw on bad arguments, and with <see cref="InvalidOperationException"/> once <see cref="Build"/>
+/// has run (the provider took its settings then; a later source or processor would never be used). Nothing the built
+/// provider does afterwards throws.
 /// </summary>
 public sealed class TracerProviderBuilder
 {
@@ -33,6 +35,7 @@ public sealed class TracerProviderBuilder
     /// <returns>This builder.</returns>
     public TracerProviderBuilder AddSource(params string[] names)
     {
+        ThrowIfBuilt();
         ArgumentNullException.ThrowIfNull(names);
         foreach (var name in names)
         {
@@ -48,6 +51,7 @@ public sealed class TracerProviderBuilder
     /// <returns>This builder.</returns>
     public TracerProviderBuilder SetSampler(Sampler sampler)
     {
+        ThrowIfBuilt();
         ArgumentNullException.ThrowIfNull(sampler);
         _sampler = sampler;
         return this;
@@ -58,6 +62,7 @@ public sealed class TracerProviderBuilder
     /// <returns>This builder.</returns>
     public TracerProviderBuilder SetResource(Resource resource)
     {
+        ThrowIfBuilt();
         ArgumentNullException.ThrowIfNull(resource);
         _resource = resource;
         return this;
@@ -71,6 +76,7 @@ public sealed class TracerProviderBuilder
     /// <returns>This builder.</returns>
     public TracerProviderBuilder ConfigureResource(Action<ResourceBuilder> configure)
     {
+        ThrowIfBuilt();
         ArgumentNullException.ThrowIfNull(configure);
         _configureResource.Add(configure);
         return this;
@@ -81,6 +87,7 @@ public sealed class TracerProviderBuilder
     /// <returns>This builder.</returns>
     public TracerProviderBuilder SetSpanLimits(SpanLimits limits)
     {
+        ThrowIfBuilt();
         ArgumentNullException.ThrowIfNull(limits);
         var copy = limits.Clone();
         copy.Validate();
@@ -93,6 +100,7 @@ public sealed class TracerProviderBuilder
     /// <returns>This builder.</returns>
     public TracerProviderBuilder AddProcessor(SpanProcessor processor)
     {
+        ThrowIfBuilt();
         ArgumentNullException.ThrowIfNull(processor);
         _processors.Add(processor);
         return this;
@@ -118,11 +126,7 @@ public sealed class TracerProviderBuilder
     /// <exception cref="InvalidOperationException">Build was already called.</exception>
     public TracerProvider Build()
     {
-        if (_built)
-        {
-            throw new InvalidOperationException("This builder has already built a provider.");
-        }
-
+        ThrowIfBuilt();
         _built = true;
         var environment = Configuration.SdkEnvironment.Process;
         var resource = _resource;
@@ -144,5 +148,14 @@ public sealed class TracerProviderBuilder
             _limits ?? new SpanLimits(environment),
             _processors.ToArray(),
             environment.IsSdkDisabled());
+    }
+
+    /// <summary>Called first by every configuration method, and by extensions before they create what they add.</summary>
+    internal void ThrowIfBuilt()
+    {
+        if (_built)
+        {
+            throw new InvalidOperationException("This builder has already built a provider; configure a new builder.");
+        }
     }
 }

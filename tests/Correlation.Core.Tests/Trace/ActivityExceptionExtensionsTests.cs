@@ -43,6 +43,27 @@ public class ActivityExceptionExtensionsTests
     }
 
     [Fact]
+    public void RecordException_keeps_a_status_already_set_to_Ok_and_still_adds_the_event()
+    {
+        // OpenTelemetry API, Set Status: once Ok, the status is final (e.g. a retry that succeeded after a failure).
+        var name = TraceTestKit.UniqueSourceName();
+        using var source = new ActivitySource(name);
+        var spans = new List<Activity>();
+        using var provider = TracerProvider.CreateBuilder().AddSource(name).SetSampler(new AlwaysOnSampler()).AddInMemoryExporter(spans).Build();
+
+        using (var span = source.StartActivity("pay"))
+        {
+            span!.SetStatus(ActivityStatusCode.Ok);
+            span.RecordException(Thrown());
+        }
+
+        var ended = Assert.Single(spans);
+        Assert.Equal(ActivityStatusCode.Ok, ended.Status);
+        Assert.Null(ended.StatusDescription);
+        Assert.Equal("exception", Assert.Single(ended.Events).Name);
+    }
+
+    [Fact]
     public void RecordException_does_nothing_on_null_or_non_recording_spans()
     {
         Assert.Null(((Activity?)null).RecordException(Thrown()));

@@ -93,6 +93,32 @@ public class OpenTelemetryInteropTests
     }
 
     [Fact]
+    public void After_our_shutdown_the_spans_their_sdk_starts_on_a_shared_source_are_not_counted_as_ours_dropped()
+    {
+        var name = TraceTestKit.UniqueSourceName("SharedShutdown");
+        using var source = new ActivitySource(name);
+        var ourSpans = new List<Activity>();
+        var theirSpans = new ConcurrentQueue<Activity>();
+        using var theirs = BuildTheirs(name, new Theirs.AlwaysOnSampler(), theirSpans);
+        var ours = Ours.TracerProvider.CreateBuilder().AddSource(name).SetSampler(new AlwaysOnSampler()).AddInMemoryExporter(ourSpans).Build();
+        var open = source.StartActivity("open across our shutdown");
+        Assert.NotNull(open);
+
+        Assert.True(ours.Shutdown(5000));
+        open.Dispose();
+        for (var i = 0; i < 3; i++)
+        {
+            // Started after our shutdown: only their sampler created these, ours never had them.
+            source.StartActivity("theirs only")?.Dispose();
+        }
+
+        Assert.Equal(1, ours.DroppedAfterShutdownCount);
+        ours.Dispose();
+        Assert.Empty(ourSpans);
+        Assert.Equal(4, theirSpans.Count);
+    }
+
+    [Fact]
     public void Our_ratio_sampler_and_theirs_agree_when_both_run_on_the_same_traces()
     {
         var ourName = TraceTestKit.UniqueSourceName("OurRatio");

@@ -62,6 +62,31 @@ public class ResourceBuilderTests
         Assert.Contains(events.Events, e => e.EventName == "InvalidConfiguration" && (string?)e.Payload![0] == "OTEL_RESOURCE_ATTRIBUTES");
     }
 
+    [Theory]
+    [InlineData("service.name=,team=a")]
+    [InlineData("service.name=%20%20,team=a")]
+    public void An_empty_service_name_in_the_environment_leaves_the_default_and_warns(string raw)
+    {
+        using var events = new CorrelationEvents();
+        using var env = new EnvironmentScope(("OTEL_SERVICE_NAME", null), ("OTEL_RESOURCE_ATTRIBUTES", raw));
+
+        var resource = new ResourceBuilder().Build();
+
+        Assert.Equal("unknown_service:" + System.Diagnostics.Process.GetCurrentProcess().ProcessName, resource.ServiceName);
+        Assert.Equal(resource.ServiceName, resource.GetString(Resource.ServiceNameKey));
+        Assert.Single(resource.Attributes, a => a.Key == Resource.ServiceNameKey);
+        Assert.Equal("a", resource.GetString("team"));
+        Assert.Contains(events.Events, e => e.EventName == "InvalidConfiguration" && (string?)e.Payload![0] == Resource.ServiceNameKey);
+    }
+
+    [Fact]
+    public void An_empty_service_name_set_in_code_gives_way_to_the_environment()
+    {
+        using var env = new EnvironmentScope(("OTEL_SERVICE_NAME", "from-env"), ("OTEL_RESOURCE_ATTRIBUTES", null));
+
+        Assert.Equal("from-env", new ResourceBuilder().AddAttribute(Resource.ServiceNameKey, "").Build().ServiceName);
+    }
+
     [Fact]
     public void Resource_fields_follow_the_active_provider_resource_back_to_the_one_before_when_it_shuts_down()
     {

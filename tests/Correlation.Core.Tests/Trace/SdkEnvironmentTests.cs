@@ -190,6 +190,28 @@ public class SdkEnvironmentTests
     }
 
     [Fact]
+    public void OTEL_ATTRIBUTE_COUNT_LIMIT_bounds_span_event_and_link_attributes_unless_their_own_variable_is_set()
+    {
+        var general = new SpanLimits(With(("OTEL_ATTRIBUTE_COUNT_LIMIT", "3")));
+        Assert.Equal(3, general.AttributeCountLimit);
+        Assert.Equal(3, general.AttributePerEventCountLimit);
+        Assert.Equal(3, general.AttributePerLinkCountLimit);
+        Assert.Equal(128, general.EventCountLimit);
+        Assert.Equal(128, general.LinkCountLimit);
+
+        var specific = new SpanLimits(With(
+            ("OTEL_ATTRIBUTE_COUNT_LIMIT", "3"),
+            (SdkEnvironment.SpanAttributeCountLimit, "5"),
+            (SdkEnvironment.EventAttributeCountLimit, "0"),
+            (SdkEnvironment.LinkAttributeCountLimit, "bad")));
+        Assert.Equal(5, specific.AttributeCountLimit);
+        Assert.Equal(0, specific.AttributePerEventCountLimit);
+        Assert.Equal(3, specific.AttributePerLinkCountLimit);
+
+        Assert.Equal(128, new SpanLimits(With(("OTEL_ATTRIBUTE_COUNT_LIMIT", "-1"))).AttributeCountLimit);
+    }
+
+    [Fact]
     public void A_reader_that_throws_a_security_exception_means_unset()
     {
         var environment = new SdkEnvironment(_ => throw new System.Security.SecurityException("no access"));

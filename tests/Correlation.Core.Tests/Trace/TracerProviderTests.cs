@@ -307,6 +307,26 @@ public class TracerProviderTests
     }
 
     [Fact]
+    public void Configuring_a_builder_after_Build_is_a_configuration_error_not_a_silent_no_op()
+    {
+        // The provider copied the builder's settings at Build: a source or processor added later would never be used.
+        var name = TraceTestKit.UniqueSourceName();
+        using var source = new ActivitySource(name);
+        var builder = TracerProvider.CreateBuilder();
+        using var provider = builder.Build();
+
+        Assert.Throws<InvalidOperationException>(() => builder.AddSource(name));
+        Assert.Throws<InvalidOperationException>(() => builder.AddProcessor(new SimpleSpanProcessor(new InMemorySpanExporter(new List<Activity>()))));
+        Assert.Throws<InvalidOperationException>(() => builder.AddInMemoryExporter(new List<Activity>()));
+        Assert.Throws<InvalidOperationException>(() => builder.AddConsoleExporter(TextWriter.Null));
+        Assert.Throws<InvalidOperationException>(() => builder.SetSampler(new AlwaysOnSampler()));
+        Assert.Throws<InvalidOperationException>(() => builder.SetResource(new ResourceBuilder().Build()));
+        Assert.Throws<InvalidOperationException>(() => builder.ConfigureResource(r => r.AddService("late")));
+        Assert.Throws<InvalidOperationException>(() => builder.SetSpanLimits(new SpanLimits()));
+        Assert.False(source.HasListeners());
+    }
+
+    [Fact]
     public void Spans_from_a_batch_processor_reach_the_exporter_on_dispose()
     {
         var name = TraceTestKit.UniqueSourceName();

@@ -130,4 +130,19 @@ public class OtlpTracerProviderBuilderExtensionsTests
     [Fact]
     public void AddOtlpExporter_checks_its_builder()
         => Assert.Throws<ArgumentNullException>(() => OtlpTracerProviderBuilderExtensions.AddOtlpExporter(null!));
+
+    [Fact]
+    public void AddOtlpExporter_after_Build_throws_before_it_creates_an_exporter_and_its_worker()
+    {
+        var builder = TracerProvider.CreateBuilder();
+        using var provider = builder.Build();
+        var configured = false;
+        var batchConfigured = false;
+
+        Assert.Throws<InvalidOperationException>(() => builder.AddOtlpExporter(_ => configured = true, _ => batchConfigured = true));
+
+        // Configured means created: an exporter with its HttpClient and a batch worker thread no provider would stop.
+        Assert.False(configured);
+        Assert.False(batchConfigured);
+    }
 }
