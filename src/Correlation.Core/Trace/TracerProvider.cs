@@ -206,33 +206,40 @@ public sealed class TracerProvider : IDisposable
     /// <summary>Decided once, at build: the common samplers get a delegate that does not call a virtual method.</summary>
     private SampleActivity<ActivityContext> ChooseSampleDelegate(Sampler sampler)
     {
+        // Each delegate first asks whether the thread is doing the SDK's own export (TracingSuppression): then no span.
         switch (sampler)
         {
             case AlwaysOnSampler:
-                return static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded;
+                return static (ref ActivityCreationOptions<ActivityContext> _) =>
+                    TracingSuppression.IsActive ? ActivitySamplingResult.None : ActivitySamplingResult.AllDataAndRecorded;
             case AlwaysOffSampler:
-                return static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.PropagationData;
+                return static (ref ActivityCreationOptions<ActivityContext> _) =>
+                    TracingSuppression.IsActive ? ActivitySamplingResult.None : ActivitySamplingResult.PropagationData;
             case ParentBasedSampler { Root: AlwaysOnSampler, HasDefaultParentDelegates: true }:
                 return static (ref ActivityCreationOptions<ActivityContext> options) =>
-                    options.Parent.TraceId == default || (options.Parent.TraceFlags & ActivityTraceFlags.Recorded) != 0
+                    TracingSuppression.IsActive ? ActivitySamplingResult.None
+                    : options.Parent.TraceId == default || (options.Parent.TraceFlags & ActivityTraceFlags.Recorded) != 0
                         ? ActivitySamplingResult.AllDataAndRecorded
                         : ActivitySamplingResult.PropagationData;
             case ParentBasedSampler { Root: AlwaysOffSampler, HasDefaultParentDelegates: true }:
                 return static (ref ActivityCreationOptions<ActivityContext> options) =>
-                    options.Parent.TraceId != default && (options.Parent.TraceFlags & ActivityTraceFlags.Recorded) != 0
+                    TracingSuppression.IsActive ? ActivitySamplingResult.None
+                    : options.Parent.TraceId != default && (options.Parent.TraceFlags & ActivityTraceFlags.Recorded) != 0
                         ? ActivitySamplingResult.AllDataAndRecorded
                         : ActivitySamplingResult.PropagationData;
             case ParentBasedSampler { Root: TraceIdRatioSampler ratio, HasDefaultParentDelegates: true }:
                 // The common production choice (parentbased_traceidratio): the ratio decides roots, the flag the rest.
                 return (ref ActivityCreationOptions<ActivityContext> options) =>
-                    options.Parent.TraceId == default
+                    TracingSuppression.IsActive ? ActivitySamplingResult.None
+                    : options.Parent.TraceId == default
                         ? ratio.ShouldSample(ref options)
                         : (options.Parent.TraceFlags & ActivityTraceFlags.Recorded) != 0
                             ? ActivitySamplingResult.AllDataAndRecorded
                             : ActivitySamplingResult.PropagationData;
-            case TraceIdRatioSampler:
+            case TraceIdRatioSampler ratio:
                 // It cannot throw: no guard needed. A ParentBasedSampler may hold user samplers, so it is guarded.
-                return sampler.ShouldSample;
+                return (ref ActivityCreationOptions<ActivityContext> options) =>
+                    TracingSuppression.IsActive ? ActivitySamplingResult.None : ratio.ShouldSample(ref options);
             default:
                 return SampleGuarded;
         }
@@ -254,6 +261,11 @@ public sealed class TracerProvider : IDisposable
 
     private ActivitySamplingResult SampleGuarded(ref ActivityCreationOptions<ActivityContext> options)
     {
+        if (TracingSuppression.IsActive)
+        {
+            return ActivitySamplingResult.None;
+        }
+
         try
         {
             var result = Sampler.ShouldSample(ref options);

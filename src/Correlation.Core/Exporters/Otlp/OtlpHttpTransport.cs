@@ -98,6 +98,8 @@ internal sealed class OtlpHttpTransport : IDisposable
     /// <summary>Sends the body; returns true when the server accepted it (2xx), with any partial-success report.</summary>
     public bool Send(byte[] body, int length, out long rejected, out string? rejectMessage, out string? failure)
     {
+        // The request (and its retries) must not be traced by our own provider: see TracingSuppression.
+        using var suppressed = Correlation.Trace.TracingSuppression.Enter();
         rejected = 0;
         rejectMessage = null;
         failure = null;

@@ -128,6 +128,46 @@ public class OtlpTracerProviderBuilderExtensionsTests
     }
 
     [Fact]
+    public async Task The_exporter_does_not_trace_its_own_requests_when_the_provider_listens_to_HttpClient()
+    {
+        // With "System.Net.Http" among the sources (as the README suggests), each export's POST would be a client span,
+        // exported by the next export, whose POST is another span: an idle application exporting forever.
+        await using var server = await OtlpTestServer.StartAsync(static (_, context) => OtlpTestServer.Ok(context));
+        using var source = new ActivitySource("Correlation.Tests.Otlp.Loop." + Guid.NewGuid().ToString("N")[..8]);
+        using var provider = TracerProvider.CreateBuilder()
+            .AddSource(source.Name, "System.Net.Http")
+            .SetSampler(new Correlation.Trace.Sampling.AlwaysOnSampler())
+            .AddOtlpExporter(o => o.TracesEndpoint = server.TracesUri)
+            .Build();
+
+        using (source.StartActivity("work"))
+        {
+        }
+
+        Assert.True(provider.ForceFlush(10_000));
+        Assert.True(provider.ForceFlush(10_000));
+
+        var scopes = server.Requests.SelectMany(r => new ProtoReader(r.Body).Message(1).Messages(2)).ToList();
+        Assert.Contains(scopes, s => s.Message(1).String(1) == source.Name);
+        var ownPosts = scopes
+            .Where(s => s.Message(1).String(1) == "System.Net.Http")
+            .SelectMany(s => s.Messages(2))
+            .Where(span => span.Attributes(9).TryGetValue("url.full", out var url) && url is string u && u.StartsWith(server.TracesUri.ToString(), StringComparison.Ordinal))
+            .ToList();
+        Assert.Empty(ownPosts);
+
+        // The application's own HttpClient calls are still traced.
+        using var client = new HttpClient();
+        using (var response = await client.GetAsync(new Uri($"http://127.0.0.1:{server.Port}/other")))
+        {
+        }
+
+        Assert.True(provider.ForceFlush(10_000));
+        var all = server.Requests.SelectMany(r => new ProtoReader(r.Body).Message(1).Messages(2)).ToList();
+        Assert.Contains(all, s => s.Message(1).String(1) == "System.Net.Http");
+    }
+
+    [Fact]
     public void AddOtlpExporter_checks_its_builder()
         => Assert.Throws<ArgumentNullException>(() => OtlpTracerProviderBuilderExtensions.AddOtlpExporter(null!));
 
