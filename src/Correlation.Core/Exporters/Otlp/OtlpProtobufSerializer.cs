@@ -72,6 +72,10 @@ internal static class OtlpProtobufSerializer
     private const int AnyBytes = 7;
     private const int ArrayValues = 1;
 
+    // A short KeyValue: tag, length, key tag, key length, key (at most 126 bytes), value tag, value length, then an
+    // AnyValue of at most 2 + 126 bytes (a short string; a varint or a double is shorter).
+    private const int MaxShortKeyValueBytes = 4 + (3 * MaxOneByteLengthChars) + 2 + 2 + (3 * MaxOneByteLengthChars);
+
     public static void Write(OtlpBuffer buffer, Resource resource, OtlpScopeBatch batch, SpanLimits limits)
     {
         buffer.Clear();
@@ -140,27 +144,15 @@ internal static class OtlpProtobufSerializer
 
         WriteStringField(buffer, SpanName, activity.DisplayName);
 
-        var kind = OtlpSpanFacts.Kind(activity);
-        if ((uint)kind < 0x80)
-        {
-            // Kind, start and end in one step: a one-byte varint and two fixed64, 20 bytes.
-            var fixedPart = buffer.GetSpan(20);
-            fixedPart[0] = (SpanKind << 3) | WireVarint;
-            fixedPart[1] = (byte)kind;
-            fixedPart[2] = (SpanStartTime << 3) | WireFixed64;
-            BinaryPrimitives.WriteUInt64LittleEndian(fixedPart[3..], OtlpSpanFacts.StartNanos(activity));
-            fixedPart[11] = (SpanEndTime << 3) | WireFixed64;
-            BinaryPrimitives.WriteUInt64LittleEndian(fixedPart[12..], OtlpSpanFacts.EndNanos(activity));
-            buffer.Advance(20);
-        }
-        else
-        {
-            // An ActivityKind cast from an undefined number: written as it is, the general way; a negative one (the
-            // enum is an int32) sign-extended to ten bytes, as protobuf encodes a negative int32.
-            WriteInt64Field(buffer, SpanKind, kind);
-            WriteFixed64Field(buffer, SpanStartTime, OtlpSpanFacts.StartNanos(activity));
-            WriteFixed64Field(buffer, SpanEndTime, OtlpSpanFacts.EndNanos(activity));
-        }
+        // The kind through the usual varint (one byte for every defined kind; a negative one, cast from an undefined
+        // number, ten bytes as protobuf encodes a negative int32), then start and end in one step: two fixed64.
+        WriteInt64Field(buffer, SpanKind, OtlpSpanFacts.Kind(activity));
+        var times = buffer.GetSpan(18);
+        times[0] = Tag(SpanStartTime, WireFixed64);
+        BinaryPrimitives.WriteUInt64LittleEndian(times[1..], OtlpSpanFacts.StartNanos(activity));
+        times[9] = Tag(SpanEndTime, WireFixed64);
+        BinaryPrimitives.WriteUInt64LittleEndian(times[10..], OtlpSpanFacts.EndNanos(activity));
+        buffer.Advance(18);
 
         var dropped = limits.SdkDroppedAttributes + WriteAttributes(buffer, SpanAttributes, activity.EnumerateTagObjects(), limits.AttributeCount, skipStatusTags: true, out var hasStatusTag);
 
@@ -226,21 +218,12 @@ internal static class OtlpProtobufSerializer
         EndMessage(buffer, span);
     }
 
-    /// <summary>
-    /// Starts a Span message with its trace id and span id, in one step: the ids' hex (the strings the Activity holds)
-    /// decoded straight into the buffer, one capacity check for the 5-byte header and the two 18- and 10-byte fields.
-    /// </summary>
+    /// <summary>Starts a Span message with its trace id and span id, decoded from the hex the Activity holds.</summary>
     private static int BeginSpanWithIds(OtlpBuffer buffer, Activity activity)
     {
         var position = BeginMessage(buffer, ScopeSpansSpans);
-        var ids = buffer.GetSpan(28);
-        ids[0] = (SpanTraceId << 3) | WireLengthDelimited;
-        ids[1] = 16;
-        OtlpSpanFacts.HexToBytes(activity.TraceId.ToHexString(), ids.Slice(2, 16));
-        ids[18] = (SpanSpanId << 3) | WireLengthDelimited;
-        ids[19] = 8;
-        OtlpSpanFacts.HexToBytes(activity.SpanId.ToHexString(), ids.Slice(20, 8));
-        buffer.Advance(28);
+        WriteIdField(buffer, SpanTraceId, activity.TraceId.ToHexString());
+        WriteIdField(buffer, SpanSpanId, activity.SpanId.ToHexString());
         return position;
     }
 
@@ -249,7 +232,7 @@ internal static class OtlpProtobufSerializer
     {
         var length = hex.Length / 2;
         var target = buffer.GetSpan(2 + length);
-        target[0] = (byte)((field << 3) | WireLengthDelimited);
+        target[0] = Tag(field, WireLengthDelimited);
         target[1] = (byte)length;
         OtlpSpanFacts.HexToBytes(hex, target.Slice(2, length));
         buffer.Advance(2 + length);
@@ -361,6 +344,80 @@ internal static class OtlpProtobufSerializer
         WriteStringField(buffer, KeyValueKey, key);
         WriteAnyValue(buffer, KeyValueValue, prepared, kind);
         EndShortMessage(buffer, message);
+        return true;
+    }
+
+    /// <summary>
+    /// Writes a <c>KeyValue</c> whose
+    /// key and value are short, in one step: one capacity check, every length known as it is written, nothing patched
+    /// or moved afterwards. Most attributes have this shape. Returns <see langword="false"/>, having written nothing,
+    /// for any other shape (a long key or string, another kind of value, a message of 128 bytes or more): the caller
+    /// then writes it the general way.
+    /// </summary>
+    private static bool TryWriteShortKeyValue(OtlpBuffer buffer, int field, string key, object value, OtlpValueKind kind)
+    {
+        if (field >= 16 || key.Length > MaxOneByteLengthChars)
+        {
+            return false;
+        }
+
+        string? text = null;
+        if (kind == OtlpValueKind.String)
+        {
+            text = (string)value;
+            if (text.Length > MaxOneByteLengthChars)
+            {
+                return false;
+            }
+        }
+        else if (kind is not (OtlpValueKind.Bool or OtlpValueKind.Int or OtlpValueKind.Double))
+        {
+            return false;
+        }
+
+        var span = buffer.GetSpan(MaxShortKeyValueBytes);
+        span[0] = Tag(field, WireLengthDelimited);
+        span[2] = Tag(KeyValueKey, WireLengthDelimited);
+        var keyBytes = System.Text.Encoding.UTF8.GetBytes(key, span[4..]);
+        span[3] = (byte)keyBytes;
+        var p = 4 + keyBytes;
+        span[p] = Tag(KeyValueValue, WireLengthDelimited);
+        var anyLengthAt = p + 1;
+        p += 2;
+        switch (kind)
+        {
+            case OtlpValueKind.String:
+                span[p] = Tag(AnyString, WireLengthDelimited);
+                var textBytes = System.Text.Encoding.UTF8.GetBytes(text, span[(p + 2)..]);
+                span[p + 1] = (byte)textBytes;
+                p += 2 + textBytes;
+                break;
+            case OtlpValueKind.Bool:
+                span[p] = Tag(AnyBool, WireVarint);
+                span[p + 1] = (bool)value ? (byte)1 : (byte)0;
+                p += 2;
+                break;
+            case OtlpValueKind.Int:
+                span[p] = Tag(AnyInt, WireVarint);
+                p = WriteVarint(span, p + 1, unchecked((ulong)OtlpValue.ToInt64(value)));
+                break;
+            default:
+                span[p] = Tag(AnyDouble, WireFixed64);
+                BinaryPrimitives.WriteDoubleLittleEndian(span[(p + 1)..], OtlpValue.ToDouble(value));
+                p += 9;
+                break;
+        }
+
+        var anyLength = p - anyLengthAt - 1;
+        var keyValueLength = p - 2;
+        if (keyValueLength >= 0x80)
+        {
+            return false;
+        }
+
+        span[anyLengthAt] = (byte)anyLength;
+        span[1] = (byte)keyValueLength;
+        buffer.Advance(p);
         return true;
     }
 

@@ -18,11 +18,8 @@ internal static class ProtobufWriter
 
     private const int ReservedLengthBytes = 4;
 
-    private const int MaxOneByteLengthChars = 127 / 3;
-
-    // A short KeyValue: tag, length, key tag, key length, key (at most 126 bytes), value tag, value length, then an
-    // AnyValue of at most 2 + 126 bytes (a short string; a varint or a double is shorter).
-    private const int MaxShortKeyValueBytes = 4 + (3 * MaxOneByteLengthChars) + 2 + 2 + (3 * MaxOneByteLengthChars);
+    /// <summary>The longest string whose UTF-8 (3 bytes per char at most) surely fits a one-byte length.</summary>
+    public const int MaxOneByteLengthChars = 127 / 3;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void WriteTag(OtlpBuffer buffer, int field, int wireType) => WriteVarint(buffer, (uint)((field << 3) | wireType));
@@ -40,101 +37,23 @@ internal static class ProtobufWriter
         WriteLongVarint(buffer, value);
     }
 
-    private static void WriteLongVarint(OtlpBuffer buffer, ulong value)
+    private static void WriteLongVarint(OtlpBuffer buffer, ulong value) => buffer.Advance(WriteVarint(buffer.GetSpan(10), 0, value));
+
+    /// <summary>Writes a varint into <paramref name="span"/> at <paramref name="position"/> (room for 10 bytes); returns the position after it.</summary>
+    public static int WriteVarint(Span<byte> span, int position, ulong value)
     {
-        var span = buffer.GetSpan(10);
-        var i = 0;
         while (value >= 0x80)
         {
-            span[i++] = (byte)(value | 0x80);
+            span[position++] = (byte)(value | 0x80);
             value >>= 7;
         }
 
-        span[i++] = (byte)value;
-        buffer.Advance(i);
+        span[position++] = (byte)value;
+        return position;
     }
 
-    /// <summary>
-    /// Writes a <c>KeyValue</c> (common.proto: key 1, value 2; <c>AnyValue</c> string 1, bool 2, int 3, double 4) whose
-    /// key and value are short, in one step: one capacity check, every length known as it is written, nothing patched
-    /// or moved afterwards. Most attributes have this shape. Returns <see langword="false"/>, having written nothing,
-    /// for any other shape (a long key or string, another kind of value, a message of 128 bytes or more): the caller
-    /// then writes it the general way.
-    /// </summary>
-    public static bool TryWriteShortKeyValue(OtlpBuffer buffer, int field, string key, object value, OtlpValueKind kind)
-    {
-        if (field >= 16 || key.Length > MaxOneByteLengthChars)
-        {
-            return false;
-        }
-
-        string? text = null;
-        if (kind == OtlpValueKind.String)
-        {
-            text = (string)value;
-            if (text.Length > MaxOneByteLengthChars)
-            {
-                return false;
-            }
-        }
-        else if (kind is not (OtlpValueKind.Bool or OtlpValueKind.Int or OtlpValueKind.Double))
-        {
-            return false;
-        }
-
-        var span = buffer.GetSpan(MaxShortKeyValueBytes);
-        span[0] = (byte)((field << 3) | WireLengthDelimited);
-        span[2] = (1 << 3) | WireLengthDelimited;
-        var keyBytes = Encoding.UTF8.GetBytes(key, span[4..]);
-        span[3] = (byte)keyBytes;
-        var p = 4 + keyBytes;
-        span[p] = (2 << 3) | WireLengthDelimited;
-        var anyLengthAt = p + 1;
-        p += 2;
-        switch (kind)
-        {
-            case OtlpValueKind.String:
-                span[p] = (1 << 3) | WireLengthDelimited;
-                var textBytes = Encoding.UTF8.GetBytes(text, span[(p + 2)..]);
-                span[p + 1] = (byte)textBytes;
-                p += 2 + textBytes;
-                break;
-            case OtlpValueKind.Bool:
-                span[p] = (2 << 3) | WireVarint;
-                span[p + 1] = (bool)value ? (byte)1 : (byte)0;
-                p += 2;
-                break;
-            case OtlpValueKind.Int:
-                span[p] = (3 << 3) | WireVarint;
-                var v = unchecked((ulong)OtlpValue.ToInt64(value));
-                p++;
-                while (v >= 0x80)
-                {
-                    span[p++] = (byte)(v | 0x80);
-                    v >>= 7;
-                }
-
-                span[p++] = (byte)v;
-                break;
-            default:
-                span[p] = (4 << 3) | WireFixed64;
-                BinaryPrimitives.WriteDoubleLittleEndian(span[(p + 1)..], OtlpValue.ToDouble(value));
-                p += 9;
-                break;
-        }
-
-        var anyLength = p - anyLengthAt - 1;
-        var keyValueLength = p - 2;
-        if (keyValueLength >= 0x80)
-        {
-            return false;
-        }
-
-        span[anyLengthAt] = (byte)anyLength;
-        span[1] = (byte)keyValueLength;
-        buffer.Advance(p);
-        return true;
-    }
+    /// <summary>The one-byte tag of a field numbered below 16.</summary>
+    public static byte Tag(int field, int wireType) => (byte)((field << 3) | wireType);
 
     public static void WriteVarintField(OtlpBuffer buffer, int field, ulong value)
     {

@@ -119,8 +119,8 @@ public class OtlpProtobufSerializerTests
     [InlineData((ActivityKind)int.MinValue, 0xFFFF_FFFF_8000_0001UL)]
     public void The_kind_and_the_times_are_written_exactly_also_for_an_undefined_kind(ActivityKind kind, ulong expected)
     {
-        // Kinds below 128 are written with the times in one step; an ActivityKind cast from a larger number the
-        // general way, as it is (OTLP receivers treat it as an unknown kind). A negative kind (the enum is an int32)
+        // The times are written in one step after the kind; an ActivityKind cast from an undefined number is written as
+        // it is (OTLP receivers treat it as an unknown kind), also one of two varint bytes or more. A negative kind (the enum is an int32)
         // is sign-extended to a ten-byte varint, as protobuf encodes a negative int32 and as the JSON writer's number says.
         using var trace = new OtlpTestTrace();
         using var exporter = NewExporter();
