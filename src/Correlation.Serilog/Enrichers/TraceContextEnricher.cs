@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Correlation.Context;
 using Correlation.Diagnostics;
 using Serilog.Core;
@@ -88,12 +89,9 @@ internal sealed class TraceContextEnricher : ILogEventEnricher
                 SpanEntry? known;
                 if (logEvent.TraceId is { } traceId && logEvent.SpanId is { } spanId)
                 {
-                    // This thread's last entry, checked here so that the steady state makes no call.
                     var traceIdHex = traceId.ToHexString();
                     var spanIdHex = spanId.ToHexString();
-                    known = t_last is { } last && last.EnricherId == _id && ReferenceEquals(last.SpanId, spanIdHex) && ReferenceEquals(last.TraceId, traceIdHex)
-                        ? last.Entry
-                        : EntryFor(traceIdHex, spanIdHex) ?? EntryOfEvent(logEvent);
+                    known = LastEntry(traceIdHex, spanIdHex) ?? EntryFor(traceIdHex, spanIdHex) ?? EntryOfEvent(logEvent);
                 }
                 else
                 {
@@ -148,11 +146,12 @@ internal sealed class TraceContextEnricher : ILogEventEnricher
     /// </summary>
     private SpanEntry? EntryFor(string traceId, string? spanId)
     {
-        var last = t_last ??= new LastSpan();
-        if (last.EnricherId == _id && ReferenceEquals(last.SpanId, spanId) && ReferenceEquals(last.TraceId, traceId) && last.Entry is { } entry)
+        if (LastEntry(traceId, spanId) is { } entry)
         {
             return entry;
         }
+
+        var last = t_last ??= new LastSpan();
 
         // Only valid ids are remembered, so they are checked here, once per span and thread, not per event. Serilog
         // turns default(ActivityTraceId) into "no id", but ids made from zero bytes reach here as "000...0"; an
@@ -174,6 +173,11 @@ internal sealed class TraceContextEnricher : ILogEventEnricher
         last.Entry = entry;
         return entry;
     }
+
+    /// <summary>This thread's last entry when it is this enricher's for these id strings (inlined: the steady state makes no call).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private SpanEntry? LastEntry(string traceId, string? spanId)
+        => t_last is { } last && last.EnricherId == _id && ReferenceEquals(last.SpanId, spanId) && ReferenceEquals(last.TraceId, traceId) ? last.Entry : null;
 
     private static bool IsAllZeros(string hexId) => !hexId.AsSpan().ContainsAnyExcept('0');
 
