@@ -33,7 +33,7 @@ public readonly struct CapturedTraceContext
 
     /// <summary>
     /// Makes the captured context current until the returned scope is disposed, which puts back what was current
-    /// before. A span that has already stopped cannot be made current again (the runtime refuses it): the current
+    /// before (a span that stopped meanwhile cannot be: then its nearest running ancestor, or none). A span that has already stopped cannot be made current again (the runtime refuses it): the current
     /// activity is then left as it was, while the captured OpenTelemetry baggage is still made current.
     /// </summary>
     /// <returns>A scope to dispose when the work is done.</returns>

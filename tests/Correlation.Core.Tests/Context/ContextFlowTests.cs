@@ -221,6 +221,63 @@ public class ContextFlowTests
     }
 
     [Fact]
+    public async Task A_scope_opened_where_the_current_span_has_already_stopped_does_not_leave_the_restored_span_current()
+    {
+        using var spans = new TestSpans();
+        using var message = spans.Start("message published elsewhere");
+        var captured = CapturedTraceContext.Capture();
+        Activity.Current = null;
+
+        // Background work started under a request span that ends before the work runs: the work's flow still holds
+        // the stopped request span as Activity.Current (the runtime flows it, and refuses to set it again).
+        using var host = spans.Start("host");
+        var request = spans.Start("request");
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var background = Task.Run(async () =>
+        {
+            await gate.Task;
+            var before = Activity.Current;
+            using (captured.Restore())
+            {
+                Assert.Same(message, Activity.Current);
+            }
+
+            return (before, after: Activity.Current, read: ReadNow());
+        });
+        request.Stop();
+        gate.SetResult();
+        var (before, after, read) = await background.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Same(request, before);
+        Assert.True(before!.IsStopped);
+        Assert.NotSame(message, after);
+        Assert.Same(host, after);
+        Assert.Equal(Expected(host), read);
+    }
+
+    [Fact]
+    public void Run_puts_back_the_previous_context_when_the_work_throws()
+    {
+        using var spans = new TestSpans();
+        using var message = spans.Start("message");
+        OpenTelemetry.Baggage.SetBaggage("tenant.id", "acme-corp");
+        var captured = CapturedTraceContext.Capture();
+        OpenTelemetry.Baggage.ClearBaggage();
+        Activity.Current = null;
+        using var worker = spans.Start("worker");
+
+        var thrown = Assert.Throws<InvalidOperationException>(() => captured.Run(() =>
+        {
+            Assert.Same(message, Activity.Current);
+            throw new InvalidOperationException("the work failed");
+        }));
+
+        Assert.Equal("the work failed", thrown.Message);
+        Assert.Same(worker, Activity.Current);
+        Assert.Null(TraceBaggage.GetItem("tenant.id"));
+    }
+
+    [Fact]
     public void Nested_spans_report_the_innermost_span_and_its_parent()
     {
         using var spans = new TestSpans();
