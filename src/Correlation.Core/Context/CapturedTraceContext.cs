@@ -33,15 +33,17 @@ public readonly struct CapturedTraceContext
 
     /// <summary>
     /// Makes the captured context current until the returned scope is disposed, which puts back what was current
-    /// before (a span that stopped meanwhile cannot be: then its nearest running ancestor, or none). A span that has already stopped cannot be made current again (the runtime refuses it): the current
+    /// before (a span that stopped meanwhile cannot be: then its nearest running ancestor, or none). The baggage is made
+    /// current in this flow alone: the flow that forked this one, and its other children, keep seeing their own. A span that has already stopped cannot be made current again (the runtime refuses it): the current
     /// activity is then left as it was, while the captured OpenTelemetry baggage is still made current.
     /// </summary>
     /// <returns>A scope to dispose when the work is done.</returns>
     public RestoredTraceContext Restore()
     {
-        var previous = Capture();
-        Set(Activity, _baggage);
-        return new RestoredTraceContext(previous.Activity, previous._baggage);
+        var previousActivity = Activity.Current;
+        var previousBaggage = BaggageScope.Enter(_baggage);
+        Activity.Current = Activity;
+        return new RestoredTraceContext(previousActivity, previousBaggage);
     }
 
     /// <summary>Runs <paramref name="action"/> inside the captured context.</summary>
@@ -51,11 +53,5 @@ public readonly struct CapturedTraceContext
         ArgumentNullException.ThrowIfNull(action);
         using var scope = Restore();
         action();
-    }
-
-    internal static void Set(Activity? activity, OpenTelemetry.Baggage baggage)
-    {
-        Activity.Current = activity;
-        OpenTelemetry.Baggage.Current = baggage;
     }
 }

@@ -6,9 +6,9 @@ namespace Correlation.Context;
 public readonly struct RestoredTraceContext : IDisposable
 {
     private readonly Activity? _previousActivity;
-    private readonly OpenTelemetry.Baggage _previousBaggage;
+    private readonly BaggageScope.Previous _previousBaggage;
 
-    internal RestoredTraceContext(Activity? previousActivity, OpenTelemetry.Baggage previousBaggage)
+    internal RestoredTraceContext(Activity? previousActivity, BaggageScope.Previous previousBaggage)
     {
         _previousActivity = previousActivity;
         _previousBaggage = previousBaggage;
@@ -18,7 +18,7 @@ public readonly struct RestoredTraceContext : IDisposable
     /// Puts back the context that was current before <see cref="CapturedTraceContext.Restore"/>. When the span current
     /// then has stopped (before or during the scope), the runtime refuses to make it current again: its nearest running
     /// ancestor (or none) is made current instead, as its own <c>Stop</c> would have done, so the restored span never
-    /// stays current after the scope.
+    /// stays current after the scope. The OpenTelemetry baggage of this flow is put back as it was.
     /// </summary>
     public void Dispose()
     {
@@ -29,7 +29,7 @@ public readonly struct RestoredTraceContext : IDisposable
             Activity.Current = Running(_previousActivity);
         }
 
-        OpenTelemetry.Baggage.Current = _previousBaggage;
+        BaggageScope.Exit(_previousBaggage);
     }
 
     private static Activity? Running(Activity? activity)

@@ -278,6 +278,48 @@ public class ContextFlowTests
     }
 
     [Fact]
+    public async Task Restoring_in_a_forked_flow_changes_the_baggage_of_that_flow_alone()
+    {
+        // OpenTelemetry keeps Baggage.Current in a holder that every flow forked after it was made shares; setting
+        // Baggage.Current through it in one worker changes the baggage the parent and the other workers see.
+        OpenTelemetry.Baggage.SetBaggage("tenant.id", "first");
+        var first = CapturedTraceContext.Capture();
+        OpenTelemetry.Baggage.SetBaggage("tenant.id", "second");
+        var second = CapturedTraceContext.Capture();
+        OpenTelemetry.Baggage.SetBaggage("tenant.id", "request");
+        try
+        {
+            using var bothInside = new CountdownEvent(2);
+            var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            async Task<(string?, string?)> Work(CapturedTraceContext captured)
+            {
+                using (captured.Restore())
+                {
+                    bothInside.Signal();
+                    await release.Task;
+                    var inside = TraceBaggage.GetItem("tenant.id");
+                    return (inside, await Task.Run(() => TraceBaggage.GetItem("tenant.id")));
+                }
+            }
+
+            var one = Task.Run(() => Work(first));
+            var two = Task.Run(() => Work(second));
+            Assert.True(bothInside.Wait(TimeSpan.FromSeconds(10)));
+            var parentDuring = TraceBaggage.GetItem("tenant.id");
+            release.SetResult();
+
+            Assert.Equal(("first", "first"), await one.WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.Equal(("second", "second"), await two.WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.Equal("request", parentDuring);
+            Assert.Equal("request", TraceBaggage.GetItem("tenant.id"));
+        }
+        finally
+        {
+            OpenTelemetry.Baggage.ClearBaggage();
+        }
+    }
+
+    [Fact]
     public void Nested_spans_report_the_innermost_span_and_its_parent()
     {
         using var spans = new TestSpans();
