@@ -52,7 +52,8 @@ public sealed class TraceFieldSet
 
     /// <summary>
     /// Compiles options into a field set. This is configuration code: it throws on invalid options
-    /// (an empty or duplicate field name, an undefined profile or missing-field behaviour).
+    /// (an empty or duplicate field name, a <see cref="TraceContextOptions.Names"/> key that is not one span field, an
+    /// undefined profile or missing-field behaviour).
     /// </summary>
     /// <param name="options">The options; they are read now and not kept.</param>
     /// <returns>The compiled field set.</returns>
@@ -67,6 +68,15 @@ public sealed class TraceFieldSet
         if (!Enum.IsDefined(options.MissingFields))
         {
             throw new ArgumentException($"Unknown missing-field behaviour '{options.MissingFields}'.", nameof(options));
+        }
+
+        foreach (var key in options.Names.Keys)
+        {
+            // A key that is no single span field would name nothing: the record would keep the profile's name.
+            if (!TraceContextOptionsText.IsSingleField(key) || !Enum.IsDefined(key))
+            {
+                throw new ArgumentException($"'{key}' in Names must be one span field: {TraceContextOptionsText.FieldNames}.", nameof(options));
+            }
         }
 
         var profile = options.Profile;

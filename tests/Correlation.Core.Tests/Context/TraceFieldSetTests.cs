@@ -208,6 +208,20 @@ public class TraceFieldSetTests
         Assert.Throws<ArgumentException>(() => TraceFieldSet.Create(new TraceContextOptions { MissingFields = (MissingFieldBehavior)7 }));
     }
 
+    [Theory]
+    [InlineData(TraceFields.TraceId | TraceFields.SpanId)]
+    [InlineData(TraceFields.None)]
+    [InlineData((TraceFields)64)]
+    public void A_rename_of_anything_but_one_span_field_is_a_configuration_error(TraceFields key)
+    {
+        // Such a name was silently never used: the record kept the profile's names while the code said otherwise.
+        var options = new TraceContextOptions();
+        options.Names[key] = "renamed";
+
+        var error = Assert.Throws<ArgumentException>(() => TraceFieldSet.Create(options));
+        Assert.Contains("one span field", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Outside_a_span_fields_are_omitted_by_default()
     {
