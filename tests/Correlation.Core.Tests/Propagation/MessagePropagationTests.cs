@@ -201,6 +201,58 @@ public class MessagePropagationTests
     }
 
     [Fact]
+    public void Null_non_string_oversized_and_repeated_header_values_give_a_consumer_span_and_never_an_exception()
+    {
+        using var spans = new TestSpans();
+        using var loop = spans.Start("consumer loop");
+        const string Valid = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        var manyMembers = string.Join(",", Enumerable.Range(0, 100_000).Select(i => $"k{i}=v"));
+
+        // RabbitMQ's shape: object values that are null, numbers, lists, or megabytes of text.
+        var rabbit = new List<IDictionary<string, object?>>
+        {
+            new Dictionary<string, object?> { ["traceparent"] = null, ["baggage"] = null },
+            new Dictionary<string, object?> { ["traceparent"] = 42, ["baggage"] = new List<object> { "k=v" } },
+            new Dictionary<string, object?> { ["traceparent"] = new string('0', 5_000_000), ["baggage"] = new string(',', 5_000_000) },
+            new Dictionary<string, object?> { ["traceparent"] = new ReadOnlyMemory<byte>(Encoding.UTF8.GetBytes(Valid)), ["baggage"] = Encoding.UTF8.GetBytes(manyMembers) },
+        };
+        var parents = new List<ActivitySpanId>();
+        var baggageCounts = new List<int>();
+        foreach (var headers in rabbit)
+        {
+            using var consumer = MessagePropagation.StartConsume(spans.Source, "rabbitmq", "orders", headers, PropagationCarriers.ObjectHeadersGetter)!;
+            parents.Add(consumer.ParentSpanId);
+            baggageCounts.Add(consumer.Baggage.Count());
+        }
+
+        Assert.Equal([loop.SpanId, loop.SpanId, loop.SpanId, ActivitySpanId.CreateFromString("00f067aa0ba902b7")], parents);
+        Assert.Equal([0, 0, 0, 64], baggageCounts);
+        Assert.Same(loop, Activity.Current);
+
+        // Kafka's shape: a name repeated many times (two traceparents are invalid), null keys and values.
+        var kafka = new List<KeyValuePair<string, byte[]>> { new(null!, Encoding.UTF8.GetBytes(Valid)), new("traceparent", null!) };
+        for (var i = 0; i < 50_000; i++)
+        {
+            kafka.Add(new("traceparent", Encoding.UTF8.GetBytes(Valid)));
+            kafka.Add(new("baggage", Encoding.UTF8.GetBytes($"k{i}=v")));
+        }
+
+        using (var consumer = MessagePropagation.StartConsume(spans.Source, "kafka", "orders", (IList<KeyValuePair<string, byte[]>>)kafka, PropagationCarriers.ByteHeaderListGetter)!)
+        {
+            Assert.Equal(loop.SpanId, consumer.ParentSpanId);
+            Assert.Equal(64, consumer.Baggage.Count());
+        }
+
+        using (var batch = MessagePropagation.StartConsumeBatch<IList<KeyValuePair<string, byte[]>>>(spans.Source, "kafka", "orders", [kafka, null!, kafka], PropagationCarriers.ByteHeaderListGetter)!)
+        {
+            Assert.Empty(batch.Links);
+            Assert.Equal(loop.SpanId, batch.ParentSpanId);
+        }
+
+        Assert.Same(loop, Activity.Current);
+    }
+
+    [Fact]
     public void A_failure_after_the_span_started_stops_it_and_restores_the_previous_current_span()
     {
         using var spans = new TestSpans();
