@@ -34,7 +34,8 @@ public readonly struct CapturedTraceContext
     /// <summary>
     /// Makes the captured context current until the returned scope is disposed, which puts back what was current
     /// before (a span that stopped meanwhile cannot be: then its nearest running ancestor, or none). The baggage is made
-    /// current in this flow alone: the flow that forked this one, and its other children, keep seeing their own. A span that has already stopped cannot be made current again (the runtime refuses it): the current
+    /// current in this flow alone: the flow that forked this one, and its other children, keep seeing their own. A
+    /// captured span that has already stopped cannot be made current again (the runtime refuses it): the current
     /// activity is then left as it was, while the captured OpenTelemetry baggage is still made current.
     /// </summary>
     /// <returns>A scope to dispose when the work is done.</returns>
