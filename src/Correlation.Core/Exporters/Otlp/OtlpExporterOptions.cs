@@ -93,7 +93,11 @@ public sealed class OtlpExporterOptions
         }
     }
 
-    /// <summary>Headers sent with every request (<c>OTEL_EXPORTER_OTLP_HEADERS</c>, <c>k=v,k=v</c>, percent-decoded).</summary>
+    /// <summary>
+    /// Headers sent with every request (<c>OTEL_EXPORTER_OTLP_HEADERS</c>, <c>k=v,k=v</c>, percent-decoded). Values must be
+    /// printable ASCII (tabs allowed): an environment entry that is not is reported and left out; in code, the exporter's
+    /// constructor throws.
+    /// </summary>
     public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The URL the exporter posts to.</summary>
@@ -232,7 +236,7 @@ public sealed class OtlpExporterOptions
             {
                 if (!IsToken(pair.Key) || !IsHeaderValue(pair.Value))
                 {
-                    CorrelationEventSource.Log.InvalidConfiguration(name, pair.Key, "not a valid HTTP header; it is ignored");
+                    CorrelationEventSource.Log.InvalidConfiguration(name, pair.Key, "not a valid HTTP header (the name a token, the value printable ASCII); it is ignored");
                     continue;
                 }
 
@@ -272,11 +276,16 @@ public sealed class OtlpExporterOptions
         return true;
     }
 
+    /// <summary>
+    /// A value HTTP can carry: visible ASCII, spaces and tabs (RFC 9110 5.5 field-value). SocketsHttpHandler refuses a
+    /// non-ASCII value on every request, and a control character is no field-value, so such a header would fail every
+    /// export: it is refused while configuring instead.
+    /// </summary>
     internal static bool IsHeaderValue(string value)
     {
         foreach (var c in value)
         {
-            if (c == '\r' || c == '\n' || c == '\0')
+            if ((c < ' ' && c != '\t') || c >= 0x7F)
             {
                 return false;
             }

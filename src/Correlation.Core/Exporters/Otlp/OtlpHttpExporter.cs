@@ -42,7 +42,10 @@ public sealed class OtlpHttpExporter : SpanExporter
 
     /// <summary>Creates an exporter with the given options.</summary>
     /// <param name="options">The options; read once, here.</param>
-    /// <exception cref="ArgumentException">A header in <see cref="OtlpExporterOptions.Headers"/> is not a valid HTTP header.</exception>
+    /// <exception cref="ArgumentException">
+    /// A header in <see cref="OtlpExporterOptions.Headers"/> is not a valid HTTP header (its name not a token, or its value not
+    /// printable ASCII).
+    /// </exception>
     public OtlpHttpExporter(OtlpExporterOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -121,6 +121,17 @@ public class OtlpExporterOptionsTests
         Assert.Equal(OtlpCompression.Gzip, options.Compression);
     }
 
+    [Theory]
+    [InlineData("café")]
+    [InlineData("a\u0001b")]
+    [InlineData("a\u007Fb")]
+    public void A_header_value_HTTP_cannot_carry_throws_while_configuring_not_on_every_export(string value)
+    {
+        var options = FromEnvironment();
+        options.Headers["x-note"] = value;
+        Assert.Throws<ArgumentException>(() => new OtlpHttpExporter(options));
+    }
+
     [Fact]
     public void Configuration_in_code_throws_on_bad_values()
     {

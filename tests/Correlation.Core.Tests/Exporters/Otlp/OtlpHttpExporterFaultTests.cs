@@ -468,6 +468,32 @@ public class OtlpHttpExporterFaultTests
         }
     }
 
+    [Theory]
+    [InlineData("caf%C3%A9")]
+    [InlineData("a%01b")]
+    [InlineData("a%7Fb")]
+    public async Task A_header_value_HTTP_cannot_carry_is_left_out_with_a_warning_and_spans_still_flow(string encoded)
+    {
+        await using var server = await OtlpTestServer.StartAsync(static (_, context) => OtlpTestServer.Ok(context));
+        using var trace = new OtlpTestTrace();
+        using var events = new Support.CorrelationEvents();
+        var options = new OtlpExporterOptions(name => name == "OTEL_EXPORTER_OTLP_HEADERS" ? "x-api-key=secret,x-note=" + encoded : null)
+        {
+            TracesEndpoint = server.TracesUri,
+            TimeoutMilliseconds = 2000,
+        };
+        using var exporter = new OtlpHttpExporter(options);
+
+        // SocketsHttpHandler refuses a non-ASCII header value on every request, and a control character is not a
+        // field-value (RFC 9110 5.5): kept, such a header failed (or risked) every export for the life of the process.
+        Assert.Equal(ExportResult.Success, exporter.Export(trace.Build()));
+        Assert.Equal(0, exporter.DroppedSpans);
+        var request = Assert.Single(server.Requests);
+        Assert.Equal("secret", request.Headers["x-api-key"]);
+        Assert.False(request.Headers.ContainsKey("x-note"));
+        Assert.Contains(events.Messages, m => m.StartsWith("InvalidConfiguration", StringComparison.Ordinal) && m.Contains("x-note", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Backend_killed_and_restarted_within_the_retry_window_loses_nothing()
     {
