@@ -114,10 +114,14 @@ public sealed class OtlpExporterOptions
     /// <summary>Limits set by tests; <see langword="null"/>: the provider's span limits, else 128 of each.</summary>
     internal Trace.SpanLimits? Limits { get; set; }
 
+    /// <summary>
+    /// The base endpoint's path, its trailing slashes trimmed, plus <c>/v1/traces</c>; a query stays a query (appended to
+    /// the whole URL, the path would have landed inside it and the spans posted to the base path).
+    /// </summary>
     internal static Uri AppendSignalPath(Uri baseEndpoint)
     {
-        var text = baseEndpoint.AbsoluteUri;
-        return new Uri(text.EndsWith('/') ? text + TracesPath : text + "/" + TracesPath);
+        var path = baseEndpoint.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        return new Uri(path + "/" + TracesPath + baseEndpoint.Query);
     }
 
     private static void RequireHttp(Uri value, string name)

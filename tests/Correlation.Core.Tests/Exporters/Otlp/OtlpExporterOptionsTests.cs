@@ -26,6 +26,10 @@ public class OtlpExporterOptionsTests
     [InlineData("http://collector:4318/", "http://collector:4318/v1/traces")]
     [InlineData("https://gateway.example/otlp", "https://gateway.example/otlp/v1/traces")]
     [InlineData("https://gateway.example/otlp/", "https://gateway.example/otlp/v1/traces")]
+    [InlineData("http://collector:4318//", "http://collector:4318/v1/traces")]
+    [InlineData("https://gateway.example/otlp//", "https://gateway.example/otlp/v1/traces")]
+    [InlineData("https://gateway.example/otlp?tenant=a", "https://gateway.example/otlp/v1/traces?tenant=a")]
+    [InlineData("https://gateway.example?tenant=a", "https://gateway.example/v1/traces?tenant=a")]
     public void General_endpoint_gets_the_signal_path_joined_with_one_slash(string endpoint, string expected)
         => Assert.Equal(new Uri(expected), FromEnvironment(("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint)).ResolvedTracesEndpoint);
 
