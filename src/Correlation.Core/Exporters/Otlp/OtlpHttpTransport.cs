@@ -30,6 +30,7 @@ internal sealed class OtlpHttpTransport : IDisposable
     private readonly CancellationTokenSource _shutdown = new();
     private long _attempts;
     private long _retries;
+    private int _disposed;
 
     public OtlpHttpTransport(OtlpExporterOptions options)
     {
@@ -214,6 +215,13 @@ internal sealed class OtlpHttpTransport : IDisposable
 
     public void Dispose()
     {
+        // The exporter is disposed by its processor and often again by its owner's `using`: the second time is a no-op
+        // (Cancel on a disposed CancellationTokenSource throws).
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _shutdown.Cancel();
         _client.Dispose();
         _shutdown.Dispose();

@@ -524,6 +524,31 @@ public class OtlpHttpExporterFaultTests
     }
 
     [Fact]
+    public async Task An_exporter_its_provider_already_disposed_can_be_disposed_again_by_its_owner()
+    {
+        await using var server = await OtlpTestServer.StartAsync(static (_, context) => OtlpTestServer.Ok(context));
+        using var source = new System.Diagnostics.ActivitySource("Correlation.Tests.Otlp.Dispose." + Guid.NewGuid().ToString("N")[..8]);
+
+        // The usual shape: `using var exporter = ...` handed to a processor, which disposes it when the provider is
+        // disposed; the owner's `using` then disposes it a second time, which threw ObjectDisposedException.
+        var exporter = NewExporter(server.TracesUri);
+        using (var provider = TracerProvider.CreateBuilder().AddSource(source.Name).AddProcessor(new Correlation.Trace.Processing.BatchSpanProcessor(exporter)).Build())
+        {
+            using (source.StartActivity("before dispose"))
+            {
+            }
+        }
+
+        Assert.Equal(1, exporter.ExportedSpans);
+        Assert.Null(Record.Exception(exporter.Dispose));
+        Assert.Null(Record.Exception(exporter.Dispose));
+        var after = new System.Diagnostics.Activity("after dispose").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C).Start();
+        after.Stop();
+        Assert.Equal(ExportResult.Failure, exporter.Export(new[] { after }));
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
     public async Task Export_after_shutdown_is_refused_and_counted()
     {
         await using var server = await OtlpTestServer.StartAsync(static (_, context) => OtlpTestServer.Ok(context));
