@@ -382,13 +382,108 @@ public class OtlpHttpExporterFaultTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_backend_that_hangs_up_without_answering_is_retried(bool reset)
+    {
+        // OTLP/HTTP, "All Other Responses": if the server disconnects without returning a response, the client SHOULD
+        // retry and send the same request (a collector restarted while it held the request). A hang-up with a reset
+        // was retried, one with a clean close (FIN, HttpRequestError.ResponseEnded) lost the batch.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var requests = 0;
+        using var stop = new CancellationTokenSource();
+        var serving = Task.Run(async () =>
+        {
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    using var client = await listener.AcceptTcpClientAsync(stop.Token);
+                    var stream = client.GetStream();
+                    await ReadRequestAsync(stream, stop.Token);
+                    if (Interlocked.Increment(ref requests) == 1)
+                    {
+                        // The request was read whole; the answer never comes.
+                        if (reset)
+                        {
+                            client.Client.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+                        }
+                        else
+                        {
+                            client.Client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+                        }
+
+                        continue;
+                    }
+
+                    await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"u8.ToArray(), stop.Token);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The test is over.
+            }
+        });
+        using var trace = new OtlpTestTrace();
+        using var events = new Support.CorrelationEvents();
+        using var exporter = NewExporter(new Uri($"http://127.0.0.1:{port}/v1/traces"), timeoutMs: 3000);
+
+        var result = exporter.Export(trace.Build());
+        await stop.CancelAsync();
+        await serving;
+
+        Assert.True(ExportResult.Success == result, string.Join(Environment.NewLine, events.Messages));
+        Assert.Equal(2, requests);
+        Assert.Equal(1, exporter.Retries);
+        Assert.Equal(4, exporter.ExportedSpans);
+        Assert.Equal(0, exporter.DroppedSpans);
+    }
+
+    /// <summary>Reads one HTTP/1.1 request with a Content-Length body, whole.</summary>
+    private static async Task ReadRequestAsync(Stream stream, CancellationToken token)
+    {
+        var received = new List<byte>();
+        var buffer = new byte[64 * 1024];
+        int headerEnd;
+        while ((headerEnd = IndexOf(received, "\r\n\r\n"u8)) < 0)
+        {
+            var read = await stream.ReadAsync(buffer, token);
+            if (read == 0)
+            {
+                return;
+            }
+
+            received.AddRange(buffer.AsSpan(0, read).ToArray());
+        }
+
+        var headers = System.Text.Encoding.ASCII.GetString(received.ToArray(), 0, headerEnd);
+        var lengthLine = headers.Split("\r\n").First(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
+        var length = int.Parse(lengthLine["Content-Length:".Length..].Trim(), CultureInfo.InvariantCulture);
+        var remaining = headerEnd + 4 + length - received.Count;
+        while (remaining > 0)
+        {
+            var read = await stream.ReadAsync(buffer.AsMemory(0, Math.Min(buffer.Length, remaining)), token);
+            if (read == 0)
+            {
+                return;
+            }
+
+            remaining -= read;
+        }
+    }
+
+    private static int IndexOf(List<byte> data, ReadOnlySpan<byte> value) => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(data).IndexOf(value);
+
+    [Theory]
     [InlineData(HttpRequestError.ConnectionError, true)]
     [InlineData(HttpRequestError.NameResolutionError, true)]
     [InlineData(HttpRequestError.ProxyTunnelError, true)]
     [InlineData(HttpRequestError.InvalidResponse, false)]
-    [InlineData(HttpRequestError.ResponseEnded, false)]
+    [InlineData(HttpRequestError.ResponseEnded, true)]
     [InlineData(HttpRequestError.Unknown, false)]
-    public void Only_connection_failures_count_as_retryable(HttpRequestError error, bool retried)
+    public void Only_connection_failures_and_hang_ups_count_as_retryable(HttpRequestError error, bool retried)
         => Assert.Equal(retried, OtlpHttpTransport.IsConnectionFailure(new HttpRequestException(error, "x")));
 
     [Fact]
