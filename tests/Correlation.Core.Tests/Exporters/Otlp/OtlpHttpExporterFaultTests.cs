@@ -492,6 +492,28 @@ public class OtlpHttpExporterFaultTests
             new HttpRequestException("x", new IOException("y", new System.Net.Sockets.SocketException(10061)))));
 
     [Fact]
+    public async Task A_partial_success_that_rejects_nothing_is_a_warning_not_a_drop()
+    {
+        // OTLP: a server MAY use partial_success for a warning on a fully accepted request (rejected 0, a message).
+        await using var server = await OtlpTestServer.StartAsync(static async (_, context) =>
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("{\"partialSuccess\":{\"rejectedSpans\":\"0\",\"errorMessage\":\"attribute too long, truncated\"}}");
+        });
+        using var trace = new OtlpTestTrace();
+        using var events = new Support.CorrelationEvents();
+        using var exporter = NewExporter(server.TracesUri, configure: o => o.Protocol = OtlpExportProtocol.HttpJson);
+
+        Assert.Equal(ExportResult.Success, exporter.Export(trace.Build()));
+        Assert.Equal(4, exporter.ExportedSpans);
+        Assert.Equal(0, exporter.RejectedSpans);
+        var reports = events.Messages.Where(m => m.Contains("attribute too long, truncated", StringComparison.Ordinal)).ToList();
+        Assert.Single(reports);
+        Assert.StartsWith("Warning: ", reports[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Partial_success_is_reported_and_not_retried()
     {
         await using var server = await OtlpTestServer.StartAsync(static async (_, context) =>
