@@ -93,7 +93,11 @@ public sealed class OtlpExporterOptions
         }
     }
 
-    /// <summary>Headers sent with every request (<c>OTEL_EXPORTER_OTLP_HEADERS</c>, <c>k=v,k=v</c>, percent-decoded).</summary>
+    /// <summary>
+    /// Headers sent with every request (<c>OTEL_EXPORTER_OTLP_HEADERS</c>, <c>k=v,k=v</c>, percent-decoded). Values must be
+    /// printable ASCII (tabs allowed): an environment entry that is not is reported and left out; in code, the exporter's
+    /// constructor throws.
+    /// </summary>
     public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The URL the exporter posts to.</summary>
@@ -110,10 +114,14 @@ public sealed class OtlpExporterOptions
     /// <summary>Limits set by tests; <see langword="null"/>: the provider's span limits, else 128 of each.</summary>
     internal Trace.SpanLimits? Limits { get; set; }
 
+    /// <summary>
+    /// The base endpoint's path, its trailing slashes trimmed, plus <c>/v1/traces</c>; a query stays a query (appended to
+    /// the whole URL, the path would have landed inside it and the spans posted to the base path).
+    /// </summary>
     internal static Uri AppendSignalPath(Uri baseEndpoint)
     {
-        var text = baseEndpoint.AbsoluteUri;
-        return new Uri(text.EndsWith('/') ? text + TracesPath : text + "/" + TracesPath);
+        var path = baseEndpoint.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        return new Uri(path + "/" + TracesPath + baseEndpoint.Query);
     }
 
     private static void RequireHttp(Uri value, string name)
@@ -127,19 +135,60 @@ public sealed class OtlpExporterOptions
     private static bool IsHttp(Uri value) =>
         value.IsAbsoluteUri && (value.Scheme == Uri.UriSchemeHttp || value.Scheme == Uri.UriSchemeHttps);
 
-    private static string? Read(Func<string, string?> environment, string signalName, string generalName, out string usedName)
+    private delegate bool Parser<T>(string text, out T value);
+
+    /// <summary>
+    /// Reads the per-signal variable, else the general one. A set value that does not parse is reported and treated as
+    /// unset (OpenTelemetry's environment rules), so the general variable still applies behind a bad per-signal one.
+    /// </summary>
+    private static bool TryRead<T>(Func<string, string?> environment, string signalName, string generalName, Parser<T> parse, string expected, out T value)
     {
-        var signal = environment(signalName);
-        if (!string.IsNullOrWhiteSpace(signal))
+        foreach (var name in new[] { signalName, generalName })
         {
-            usedName = signalName;
-            return signal.Trim();
+            var text = environment(name);
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                continue;
+            }
+
+            if (parse(text.Trim(), out value))
+            {
+                return true;
+            }
+
+            CorrelationEventSource.Log.InvalidConfiguration(name, text, expected);
         }
 
-        usedName = generalName;
-        var general = environment(generalName);
-        return string.IsNullOrWhiteSpace(general) ? null : general.Trim();
+        value = default!;
+        return false;
     }
+
+    private static bool TryParseProtocol(string text, out OtlpExportProtocol protocol)
+    {
+        protocol = OtlpExportProtocol.HttpProtobuf;
+        if (string.Equals(text, "http/protobuf", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        protocol = OtlpExportProtocol.HttpJson;
+        return string.Equals(text, "http/json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static bool TryParseCompression(string text, out OtlpCompression compression)
+    {
+        compression = OtlpCompression.Gzip;
+        if (string.Equals(text, "gzip", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        compression = OtlpCompression.None;
+        return string.Equals(text, "none", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static bool TryParseTimeout(string text, out int milliseconds) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out milliseconds) && milliseconds > 0;
 
     private void ReadEnvironment(Func<string, string?> environment)
     {
@@ -170,75 +219,59 @@ public sealed class OtlpExporterOptions
             }
         }
 
-        var protocol = Read(environment, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL", out var name);
-        if (protocol is not null)
+        if (TryRead<OtlpExportProtocol>(environment, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL", TryParseProtocol, "supported: http/protobuf, http/json", out var protocol))
         {
-            if (string.Equals(protocol, "http/protobuf", StringComparison.OrdinalIgnoreCase))
-            {
-                Protocol = OtlpExportProtocol.HttpProtobuf;
-            }
-            else if (string.Equals(protocol, "http/json", StringComparison.OrdinalIgnoreCase))
-            {
-                Protocol = OtlpExportProtocol.HttpJson;
-            }
-            else
-            {
-                CorrelationEventSource.Log.InvalidConfiguration(name, protocol, "supported: http/protobuf, http/json; using http/protobuf");
-            }
+            Protocol = protocol;
         }
 
-        var compression = Read(environment, "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION", out name);
-        if (compression is not null)
+        if (TryRead<OtlpCompression>(environment, "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION", TryParseCompression, "supported: gzip, none", out var compression))
         {
-            if (string.Equals(compression, "gzip", StringComparison.OrdinalIgnoreCase))
-            {
-                Compression = OtlpCompression.Gzip;
-            }
-            else if (string.Equals(compression, "none", StringComparison.OrdinalIgnoreCase))
-            {
-                Compression = OtlpCompression.None;
-            }
-            else
-            {
-                CorrelationEventSource.Log.InvalidConfiguration(name, compression, "supported: gzip, none; using none");
-            }
+            Compression = compression;
         }
 
-        var timeout = Read(environment, "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT", out name);
-        if (timeout is not null)
+        if (TryRead<int>(environment, "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT", TryParseTimeout, "not a positive number of milliseconds", out var timeout))
         {
-            if (int.TryParse(timeout, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms) && ms > 0)
-            {
-                _timeoutMilliseconds = ms;
-            }
-            else
-            {
-                CorrelationEventSource.Log.InvalidConfiguration(name, timeout, "not a positive number of milliseconds; using " + DefaultTimeoutMilliseconds);
-            }
+            _timeoutMilliseconds = timeout;
         }
 
-        var headers = Read(environment, "OTEL_EXPORTER_OTLP_TRACES_HEADERS", "OTEL_EXPORTER_OTLP_HEADERS", out name);
-        if (headers is not null)
+        if (!ReadHeaders(environment("OTEL_EXPORTER_OTLP_TRACES_HEADERS"), "OTEL_EXPORTER_OTLP_TRACES_HEADERS"))
         {
-            if (!KeyValueListParser.TryParse(headers, out var pairs, out _))
-            {
-                // The parser's reason quotes the bad member: header values are credentials, so report the keys only.
-                CorrelationEventSource.Log.InvalidConfiguration(
-                    name, KeysOnly(headers), "a member is not key=value or has an invalid percent-encoding; the variable is ignored");
-                return;
-            }
-
-            foreach (var pair in pairs)
-            {
-                if (!IsToken(pair.Key) || !IsHeaderValue(pair.Value))
-                {
-                    CorrelationEventSource.Log.InvalidConfiguration(name, pair.Key, "not a valid HTTP header; it is ignored");
-                    continue;
-                }
-
-                Headers[pair.Key] = pair.Value;
-            }
+            ReadHeaders(environment("OTEL_EXPORTER_OTLP_HEADERS"), "OTEL_EXPORTER_OTLP_HEADERS");
         }
+    }
+
+    /// <summary>
+    /// Adds the valid headers of one variable. A list that cannot be split and decoded is ignored whole (reported by its
+    /// keys: header values are credentials), so that the general variable applies behind it.
+    /// </summary>
+    /// <returns>Whether the variable is set and decodes, so that it replaces the general one.</returns>
+    private bool ReadHeaders(string? headers, string name)
+    {
+        if (string.IsNullOrWhiteSpace(headers))
+        {
+            return false;
+        }
+
+        if (!KeyValueListParser.TryParse(headers.Trim(), out var pairs, out _))
+        {
+            // The parser's reason quotes the bad member: header values are credentials, so report the keys only.
+            CorrelationEventSource.Log.InvalidConfiguration(
+                name, KeysOnly(headers), "a member is not key=value or has an invalid percent-encoding; the variable is ignored");
+            return false;
+        }
+
+        foreach (var pair in pairs)
+        {
+            if (!IsToken(pair.Key) || !IsHeaderValue(pair.Value))
+            {
+                CorrelationEventSource.Log.InvalidConfiguration(name, pair.Key, "not a valid HTTP header (the name a token, the value printable ASCII); it is ignored");
+                continue;
+            }
+
+            Headers[pair.Key] = pair.Value;
+        }
+
+        return true;
     }
 
     /// <summary>A header list as it may be reported: each member's key, its value replaced by <c>***</c>.</summary>
@@ -272,11 +305,16 @@ public sealed class OtlpExporterOptions
         return true;
     }
 
+    /// <summary>
+    /// A value HTTP can carry: visible ASCII, spaces and tabs (RFC 9110 5.5 field-value). SocketsHttpHandler refuses a
+    /// non-ASCII value on every request, and a control character is no field-value, so such a header would fail every
+    /// export: it is refused while configuring instead.
+    /// </summary>
     internal static bool IsHeaderValue(string value)
     {
         foreach (var c in value)
         {
-            if (c == '\r' || c == '\n' || c == '\0')
+            if ((c < ' ' && c != '\t') || c >= 0x7F)
             {
                 return false;
             }

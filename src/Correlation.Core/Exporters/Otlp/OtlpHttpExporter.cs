@@ -42,7 +42,10 @@ public sealed class OtlpHttpExporter : SpanExporter
 
     /// <summary>Creates an exporter with the given options.</summary>
     /// <param name="options">The options; read once, here.</param>
-    /// <exception cref="ArgumentException">A header in <see cref="OtlpExporterOptions.Headers"/> is not a valid HTTP header.</exception>
+    /// <exception cref="ArgumentException">
+    /// A header in <see cref="OtlpExporterOptions.Headers"/> is not a valid HTTP header (its name not a token, or its value not
+    /// printable ASCII).
+    /// </exception>
     public OtlpHttpExporter(OtlpExporterOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -113,11 +116,16 @@ public sealed class OtlpHttpExporter : SpanExporter
 
                 // The count comes from the server: keep it within the batch so exported + rejected = sent.
                 rejected = Math.Clamp(rejected, 0, count);
-                if (rejected > 0 || message is not null)
+                if (rejected > 0)
                 {
                     // A partial success is final: the server has decided, so the batch is not sent again (SPEC 22).
                     Interlocked.Add(ref _rejected, rejected);
                     CorrelationEventSource.Log.Dropped(Component, rejected, "partial success: " + (message ?? "rejected by the server"));
+                }
+                else if (message is not null)
+                {
+                    // OTLP lets a server warn through partial_success on a request it accepted whole (rejected 0).
+                    CorrelationEventSource.Log.Warning(Component, "the backend accepted every span and warns: " + message);
                 }
 
                 Interlocked.Add(ref _exported, count - rejected);

@@ -30,6 +30,7 @@ internal sealed class OtlpHttpTransport : IDisposable
     private readonly CancellationTokenSource _shutdown = new();
     private long _attempts;
     private long _retries;
+    private int _disposed;
 
     public OtlpHttpTransport(OtlpExporterOptions options)
     {
@@ -169,8 +170,8 @@ internal sealed class OtlpHttpTransport : IDisposable
             {
                 failure = ex.HttpRequestError + ": " + ex.Message;
 
-                // Only a failure to connect is retried (SPEC 22); anything else (a bad response, a protocol error,
-                // a body too large) would fail the same way again.
+                // Only a failure to connect, or a server that hung up without answering, is retried (SPEC 22); anything
+                // else (a response that is not HTTP, a protocol error, a body too large) would fail the same way again.
                 if (!IsConnectionFailure(ex))
                 {
                     failure += " (not retried)";
@@ -214,6 +215,13 @@ internal sealed class OtlpHttpTransport : IDisposable
 
     public void Dispose()
     {
+        // The exporter is disposed by its processor and often again by its owner's `using`: the second time is a no-op
+        // (Cancel on a disposed CancellationTokenSource throws).
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _shutdown.Cancel();
         _client.Dispose();
         _shutdown.Dispose();
@@ -221,10 +229,15 @@ internal sealed class OtlpHttpTransport : IDisposable
 
     internal static bool IsRetryable(int status) => status is 429 or 502 or 503 or 504;
 
-    /// <summary>Whether the request failed before reaching the server: connect, DNS or proxy tunnel.</summary>
+    /// <summary>
+    /// Whether the connection failed: connect, DNS or proxy tunnel, or the server closed it before its answer was whole
+    /// (OTLP/HTTP, "All Other Responses": a server that disconnects without returning a response SHOULD be retried with
+    /// the same request; a reset was already retried through its SocketException, a clean close is ResponseEnded).
+    /// </summary>
     internal static bool IsConnectionFailure(HttpRequestException ex)
     {
-        if (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.ProxyTunnelError)
+        if (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.ProxyTunnelError
+            or HttpRequestError.ResponseEnded)
         {
             return true;
         }

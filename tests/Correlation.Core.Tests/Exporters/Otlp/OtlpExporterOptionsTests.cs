@@ -26,6 +26,10 @@ public class OtlpExporterOptionsTests
     [InlineData("http://collector:4318/", "http://collector:4318/v1/traces")]
     [InlineData("https://gateway.example/otlp", "https://gateway.example/otlp/v1/traces")]
     [InlineData("https://gateway.example/otlp/", "https://gateway.example/otlp/v1/traces")]
+    [InlineData("http://collector:4318//", "http://collector:4318/v1/traces")]
+    [InlineData("https://gateway.example/otlp//", "https://gateway.example/otlp/v1/traces")]
+    [InlineData("https://gateway.example/otlp?tenant=a", "https://gateway.example/otlp/v1/traces?tenant=a")]
+    [InlineData("https://gateway.example?tenant=a", "https://gateway.example/v1/traces?tenant=a")]
     public void General_endpoint_gets_the_signal_path_joined_with_one_slash(string endpoint, string expected)
         => Assert.Equal(new Uri(expected), FromEnvironment(("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint)).ResolvedTracesEndpoint);
 
@@ -114,11 +118,43 @@ public class OtlpExporterOptionsTests
     }
 
     [Fact]
+    public void An_invalid_per_signal_value_is_treated_as_unset_so_the_general_one_applies()
+    {
+        // OpenTelemetry's environment rules: a value that cannot be parsed is warned about and treated as not set, and
+        // an unset per-signal variable leaves the general one in force (here: its credentials and its timeout).
+        var options = FromEnvironment(
+            ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"),
+            ("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "grpc"),
+            ("OTEL_EXPORTER_OTLP_COMPRESSION", "gzip"),
+            ("OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "brotli"),
+            ("OTEL_EXPORTER_OTLP_TIMEOUT", "2500"),
+            ("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "soon"),
+            ("OTEL_EXPORTER_OTLP_HEADERS", "authorization=Bearer%20abc"),
+            ("OTEL_EXPORTER_OTLP_TRACES_HEADERS", "x-bad=%zz"));
+
+        Assert.Equal(OtlpExportProtocol.HttpJson, options.Protocol);
+        Assert.Equal(OtlpCompression.Gzip, options.Compression);
+        Assert.Equal(2500, options.TimeoutMilliseconds);
+        Assert.Equal(new Dictionary<string, string> { ["authorization"] = "Bearer abc" }, options.Headers);
+    }
+
+    [Fact]
     public void Values_are_case_insensitive_and_trimmed()
     {
         var options = FromEnvironment(("OTEL_EXPORTER_OTLP_PROTOCOL", " HTTP/JSON "), ("OTEL_EXPORTER_OTLP_COMPRESSION", "GZIP"));
         Assert.Equal(OtlpExportProtocol.HttpJson, options.Protocol);
         Assert.Equal(OtlpCompression.Gzip, options.Compression);
+    }
+
+    [Theory]
+    [InlineData("café")]
+    [InlineData("a\u0001b")]
+    [InlineData("a\u007Fb")]
+    public void A_header_value_HTTP_cannot_carry_throws_while_configuring_not_on_every_export(string value)
+    {
+        var options = FromEnvironment();
+        options.Headers["x-note"] = value;
+        Assert.Throws<ArgumentException>(() => new OtlpHttpExporter(options));
     }
 
     [Fact]

@@ -382,19 +382,136 @@ public class OtlpHttpExporterFaultTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_backend_that_hangs_up_without_answering_is_retried(bool reset)
+    {
+        // OTLP/HTTP, "All Other Responses": if the server disconnects without returning a response, the client SHOULD
+        // retry and send the same request (a collector restarted while it held the request). A hang-up with a reset
+        // was retried, one with a clean close (FIN, HttpRequestError.ResponseEnded) lost the batch.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var requests = 0;
+        using var stop = new CancellationTokenSource();
+        var serving = Task.Run(async () =>
+        {
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    using var client = await listener.AcceptTcpClientAsync(stop.Token);
+                    var stream = client.GetStream();
+                    await ReadRequestAsync(stream, stop.Token);
+                    if (Interlocked.Increment(ref requests) == 1)
+                    {
+                        // The request was read whole; the answer never comes.
+                        if (reset)
+                        {
+                            client.Client.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+                        }
+                        else
+                        {
+                            client.Client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+                        }
+
+                        continue;
+                    }
+
+                    await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"u8.ToArray(), stop.Token);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The test is over.
+            }
+        });
+        using var trace = new OtlpTestTrace();
+        using var events = new Support.CorrelationEvents();
+        using var exporter = NewExporter(new Uri($"http://127.0.0.1:{port}/v1/traces"), timeoutMs: 3000);
+
+        var result = exporter.Export(trace.Build());
+        await stop.CancelAsync();
+        await serving;
+
+        Assert.True(ExportResult.Success == result, string.Join(Environment.NewLine, events.Messages));
+        Assert.Equal(2, requests);
+        Assert.Equal(1, exporter.Retries);
+        Assert.Equal(4, exporter.ExportedSpans);
+        Assert.Equal(0, exporter.DroppedSpans);
+    }
+
+    /// <summary>Reads one HTTP/1.1 request with a Content-Length body, whole.</summary>
+    private static async Task ReadRequestAsync(Stream stream, CancellationToken token)
+    {
+        var received = new List<byte>();
+        var buffer = new byte[64 * 1024];
+        int headerEnd;
+        while ((headerEnd = IndexOf(received, "\r\n\r\n"u8)) < 0)
+        {
+            var read = await stream.ReadAsync(buffer, token);
+            if (read == 0)
+            {
+                return;
+            }
+
+            received.AddRange(buffer.AsSpan(0, read).ToArray());
+        }
+
+        var headers = System.Text.Encoding.ASCII.GetString(received.ToArray(), 0, headerEnd);
+        var lengthLine = headers.Split("\r\n").First(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
+        var length = int.Parse(lengthLine["Content-Length:".Length..].Trim(), CultureInfo.InvariantCulture);
+        var remaining = headerEnd + 4 + length - received.Count;
+        while (remaining > 0)
+        {
+            var read = await stream.ReadAsync(buffer.AsMemory(0, Math.Min(buffer.Length, remaining)), token);
+            if (read == 0)
+            {
+                return;
+            }
+
+            remaining -= read;
+        }
+    }
+
+    private static int IndexOf(List<byte> data, ReadOnlySpan<byte> value) => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(data).IndexOf(value);
+
+    [Theory]
     [InlineData(HttpRequestError.ConnectionError, true)]
     [InlineData(HttpRequestError.NameResolutionError, true)]
     [InlineData(HttpRequestError.ProxyTunnelError, true)]
     [InlineData(HttpRequestError.InvalidResponse, false)]
-    [InlineData(HttpRequestError.ResponseEnded, false)]
+    [InlineData(HttpRequestError.ResponseEnded, true)]
     [InlineData(HttpRequestError.Unknown, false)]
-    public void Only_connection_failures_count_as_retryable(HttpRequestError error, bool retried)
+    public void Only_connection_failures_and_hang_ups_count_as_retryable(HttpRequestError error, bool retried)
         => Assert.Equal(retried, OtlpHttpTransport.IsConnectionFailure(new HttpRequestException(error, "x")));
 
     [Fact]
     public void A_socket_error_inside_an_unknown_request_error_is_a_connection_failure()
         => Assert.True(OtlpHttpTransport.IsConnectionFailure(
             new HttpRequestException("x", new IOException("y", new System.Net.Sockets.SocketException(10061)))));
+
+    [Fact]
+    public async Task A_partial_success_that_rejects_nothing_is_a_warning_not_a_drop()
+    {
+        // OTLP: a server MAY use partial_success for a warning on a fully accepted request (rejected 0, a message).
+        await using var server = await OtlpTestServer.StartAsync(static async (_, context) =>
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("{\"partialSuccess\":{\"rejectedSpans\":\"0\",\"errorMessage\":\"attribute too long, truncated\"}}");
+        });
+        using var trace = new OtlpTestTrace();
+        using var events = new Support.CorrelationEvents();
+        using var exporter = NewExporter(server.TracesUri, configure: o => o.Protocol = OtlpExportProtocol.HttpJson);
+
+        Assert.Equal(ExportResult.Success, exporter.Export(trace.Build()));
+        Assert.Equal(4, exporter.ExportedSpans);
+        Assert.Equal(0, exporter.RejectedSpans);
+        var reports = events.Messages.Where(m => m.Contains("attribute too long, truncated", StringComparison.Ordinal)).ToList();
+        Assert.Single(reports);
+        Assert.StartsWith("Warning: ", reports[0], StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task Partial_success_is_reported_and_not_retried()
@@ -468,6 +585,32 @@ public class OtlpHttpExporterFaultTests
         }
     }
 
+    [Theory]
+    [InlineData("caf%C3%A9")]
+    [InlineData("a%01b")]
+    [InlineData("a%7Fb")]
+    public async Task A_header_value_HTTP_cannot_carry_is_left_out_with_a_warning_and_spans_still_flow(string encoded)
+    {
+        await using var server = await OtlpTestServer.StartAsync(static (_, context) => OtlpTestServer.Ok(context));
+        using var trace = new OtlpTestTrace();
+        using var events = new Support.CorrelationEvents();
+        var options = new OtlpExporterOptions(name => name == "OTEL_EXPORTER_OTLP_HEADERS" ? "x-api-key=secret,x-note=" + encoded : null)
+        {
+            TracesEndpoint = server.TracesUri,
+            TimeoutMilliseconds = 2000,
+        };
+        using var exporter = new OtlpHttpExporter(options);
+
+        // SocketsHttpHandler refuses a non-ASCII header value on every request, and a control character is not a
+        // field-value (RFC 9110 5.5): kept, such a header failed (or risked) every export for the life of the process.
+        Assert.Equal(ExportResult.Success, exporter.Export(trace.Build()));
+        Assert.Equal(0, exporter.DroppedSpans);
+        var request = Assert.Single(server.Requests);
+        Assert.Equal("secret", request.Headers["x-api-key"]);
+        Assert.False(request.Headers.ContainsKey("x-note"));
+        Assert.Contains(events.Messages, m => m.StartsWith("InvalidConfiguration", StringComparison.Ordinal) && m.Contains("x-note", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Backend_killed_and_restarted_within_the_retry_window_loses_nothing()
     {
@@ -495,6 +638,31 @@ public class OtlpHttpExporterFaultTests
         Assert.True(exporter.Retries >= 2);
         Assert.Equal(new[] { "before-1", "before-2", "during-1", "during-2", "during-3" }, received);
         Assert.Equal(0, exporter.DroppedSpans);
+    }
+
+    [Fact]
+    public async Task An_exporter_its_provider_already_disposed_can_be_disposed_again_by_its_owner()
+    {
+        await using var server = await OtlpTestServer.StartAsync(static (_, context) => OtlpTestServer.Ok(context));
+        using var source = new System.Diagnostics.ActivitySource("Correlation.Tests.Otlp.Dispose." + Guid.NewGuid().ToString("N")[..8]);
+
+        // The usual shape: `using var exporter = ...` handed to a processor, which disposes it when the provider is
+        // disposed; the owner's `using` then disposes it a second time, which threw ObjectDisposedException.
+        var exporter = NewExporter(server.TracesUri);
+        using (var provider = TracerProvider.CreateBuilder().AddSource(source.Name).AddProcessor(new Correlation.Trace.Processing.BatchSpanProcessor(exporter)).Build())
+        {
+            using (source.StartActivity("before dispose"))
+            {
+            }
+        }
+
+        Assert.Equal(1, exporter.ExportedSpans);
+        Assert.Null(Record.Exception(exporter.Dispose));
+        Assert.Null(Record.Exception(exporter.Dispose));
+        var after = new System.Diagnostics.Activity("after dispose").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C).Start();
+        after.Stop();
+        Assert.Equal(ExportResult.Failure, exporter.Export(new[] { after }));
+        Assert.Single(server.Requests);
     }
 
     [Fact]

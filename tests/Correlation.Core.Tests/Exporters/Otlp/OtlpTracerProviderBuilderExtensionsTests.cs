@@ -168,6 +168,47 @@ public class OtlpTracerProviderBuilderExtensionsTests
     }
 
     [Fact]
+    public async Task The_exporter_does_not_trace_the_connections_it_opens_when_the_provider_listens_to_them()
+    {
+        // SocketsHttpHandler opens a connection on a pool thread, not on the exporter's: its connection_setup and
+        // socket connect spans escaped a suppression kept per thread, and each new connection (every 2 minutes, or each
+        // retry against a dead backend) became spans that the next export sent, so an idle application never was.
+        await using var server = await OtlpTestServer.StartAsync(static (_, context) => OtlpTestServer.Ok(context));
+        using var source = new ActivitySource("Correlation.Tests.Otlp.Connections." + Guid.NewGuid().ToString("N")[..8]);
+        using var provider = TracerProvider.CreateBuilder()
+            .AddSource(source.Name, "System.Net.*", "Experimental.System.Net.*")
+            .SetSampler(new Correlation.Trace.Sampling.AlwaysOnSampler())
+            .AddOtlpExporter(o => o.TracesEndpoint = server.TracesUri)
+            .Build();
+
+        using (source.StartActivity("work"))
+        {
+        }
+
+        Assert.True(provider.ForceFlush(10_000));
+        Assert.True(provider.ForceFlush(10_000));
+        Assert.True(provider.ForceFlush(10_000));
+
+        List<string> ScopesReceived() => server.Requests
+            .SelectMany(r => new ProtoReader(r.Body).Message(1).Messages(2))
+            .SelectMany(s => s.Messages(2).Select(_ => s.Message(1).String(1)))
+            .ToList();
+
+        var scopes = ScopesReceived();
+        Assert.Contains(source.Name, scopes);
+        Assert.DoesNotContain(scopes, s => s.StartsWith("Experimental.System.Net", StringComparison.Ordinal));
+
+        // The application's own connections are still traced.
+        using (var client = new HttpClient())
+        using (var response = await client.GetAsync(new Uri($"http://127.0.0.1:{server.Port}/other")))
+        {
+        }
+
+        Assert.True(provider.ForceFlush(10_000));
+        Assert.Contains("Experimental.System.Net.Http.Connections", ScopesReceived());
+    }
+
+    [Fact]
     public void AddOtlpExporter_checks_its_builder()
         => Assert.Throws<ArgumentNullException>(() => OtlpTracerProviderBuilderExtensions.AddOtlpExporter(null!));
 
