@@ -31,6 +31,9 @@ internal sealed class DemoOptions
     /// <summary>The OTLP/HTTP base endpoint, or null.</summary>
     public Uri? OtlpEndpoint { get; private set; }
 
+    /// <summary>Where <see cref="OtlpEndpoint"/> came from (<c>--otlp</c> or <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>), for messages; null without one.</summary>
+    public string? OtlpEndpointSource { get; private set; }
+
     /// <summary>Whether to start the Aspire Dashboard.</summary>
     public bool Dashboard { get; private set; }
 
@@ -66,6 +69,7 @@ internal sealed class DemoOptions
                     break;
                 case "--otlp":
                     options.OtlpEndpoint = ParseEndpoint(Value(args, ref i), "--otlp");
+                    options.OtlpEndpointSource = "--otlp";
                     break;
                 case "--dashboard":
                     options.Dashboard = true;
@@ -103,6 +107,7 @@ internal sealed class DemoOptions
         if (!options.Dashboard && options.OtlpEndpoint is null && environment("OTEL_EXPORTER_OTLP_ENDPOINT") is { Length: > 0 } fromEnvironment)
         {
             options.OtlpEndpoint = ParseEndpoint(fromEnvironment, "OTEL_EXPORTER_OTLP_ENDPOINT");
+            options.OtlpEndpointSource = "OTEL_EXPORTER_OTLP_ENDPOINT";
         }
 
         return options;

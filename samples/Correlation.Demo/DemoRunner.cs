@@ -31,7 +31,7 @@ internal sealed class DemoRunner(DemoOptions options, TextWriter output, TextRea
             {
                 throw new DemoException(
                     DemoExitCodes.BackendUnavailable,
-                    $"nothing answers at the OTLP endpoint {otlp} (from {(options.OtlpEndpoint is null ? "OTEL_EXPORTER_OTLP_ENDPOINT" : "--otlp")}). Start your backend, or use --dashboard to start one.");
+                    $"nothing answers at the OTLP endpoint {otlp} (from {options.OtlpEndpointSource}). Start your backend, or use --dashboard to start one.");
             }
 
             using var pipeline = new TelemetryPipeline(otlp);

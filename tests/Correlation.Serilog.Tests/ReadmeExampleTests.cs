@@ -39,6 +39,33 @@ public class ReadmeExampleTests
     }
 
     [Fact]
+    public void The_first_example_writes_the_line_its_comment_shows()
+    {
+        // The README's first block: .Enrich.WithTraceContext() and a console output template naming trace_id and span_id.
+        var block = Block("csharp", "outputTemplate:");
+        var template = Regex.Match(block, "outputTemplate: \"(.*?)\"\\)").Groups[1].Value;
+        var shown = Regex.Match(block, "^// (\\[.*)$", RegexOptions.Multiline).Groups[1].Value;
+        Assert.NotEmpty(shown);
+
+        var writer = new TextWriterSink(new global::Serilog.Formatting.Display.MessageTemplateTextFormatter(template));
+        var logger = new LoggerConfiguration()
+            .Enrich.WithTraceContext()
+            .WriteTo.Sink(writer)
+            .CreateLogger();
+        string spanId;
+        using (var span = Spans.StartChild())
+        {
+            spanId = span.SpanId.ToHexString();
+            logger.Information("Order {OrderId} placed", 42);
+        }
+
+        // The README's span is 4bf92f3577b34da6a3ce929d0e0e4736 / 327de9974b57b1dd at 09:41:07; ours differs in span id and time.
+        var expected = Regex.Replace(shown.Replace("327de9974b57b1dd", spanId, StringComparison.Ordinal), "^\\[\\d\\d:\\d\\d:\\d\\d", "[");
+        var written = Regex.Replace(writer.Text.TrimEnd('\r', '\n'), "^\\[\\d\\d:\\d\\d:\\d\\d", "[");
+        Assert.Equal(expected, written);
+    }
+
+    [Fact]
     public void The_options_example_writes_the_json_the_readme_shows()
     {
         var writer = new TextWriterSink(new CompactJsonFormatter());

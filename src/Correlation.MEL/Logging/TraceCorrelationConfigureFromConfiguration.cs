@@ -61,7 +61,13 @@ internal sealed class TraceCorrelationConfigureFromConfiguration : IConfigureOpt
             context.MissingFields = missing;
         }
 
-        foreach (var entry in section.GetSection(nameof(TraceContextOptions.Names)).GetChildren())
+        var names = section.GetSection(nameof(TraceContextOptions.Names));
+        if (!string.IsNullOrEmpty(names.Value))
+        {
+            Report(names, names.Value, "expected a map of span field to name, e.g. { \"TraceId\": \"traceId\" }");
+        }
+
+        foreach (var entry in names.GetChildren())
         {
             if (!TraceContextOptionsText.TryParseFields(entry.Key, out var field, out _) || !TraceContextOptionsText.IsSingleField(field))
             {
@@ -132,6 +138,13 @@ internal sealed class TraceCorrelationConfigureFromConfiguration : IConfigureOpt
     /// </summary>
     private static void ReadMap(IConfigurationSection map, Dictionary<string, string> target)
     {
+        // A single string ("Baggage": "tenant.id") has no children: without this it would be ignored without a word
+        // (an empty one, or JSON null, means none and is not worth a warning).
+        if (!string.IsNullOrEmpty(map.Value))
+        {
+            Report(map, map.Value, "expected a map of key to field name or a list of 'key' / 'key=fieldName'");
+        }
+
         var entries = map.GetChildren().ToList();
         var isArray = entries.Count > 0 && entries.TrueForAll(e => int.TryParse(e.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _));
         foreach (var entry in entries)

@@ -51,6 +51,26 @@ public sealed class FailureTests
     }
 
     [Fact]
+    public async Task An_unreachable_endpoint_from_the_environment_is_named_as_coming_from_it()
+    {
+        int port;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var endpoint = $"http://127.0.0.1:{port}";
+        var code = await Program.RunAsync([], name => name == "OTEL_EXPORTER_OTLP_ENDPOINT" ? endpoint : null, output, error, TextReader.Null, color: false, CancellationToken.None);
+
+        // It said "(from --otlp)", an option the user never gave (the demo's README shows this very line).
+        Assert.Equal(DemoExitCodes.BackendUnavailable, code);
+        Assert.Contains($"nothing answers at the OTLP endpoint http://127.0.0.1:{port}/ (from OTEL_EXPORTER_OTLP_ENDPOINT)", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_otlp_endpoint_that_accepts_connections_but_never_answers_does_not_hold_the_demo()
     {
         using var silent = new SilentListener();

@@ -137,6 +137,25 @@ public class GenericHostTests
     }
 
     [Theory]
+    [InlineData("""{ "Logging": { "Correlation": { "Profile": "NoSuchProfile" } } }""", "Logging:Correlation:Profile")]
+    [InlineData("""{ "Logging": { "Correlation": { "Fields": "TraceId, Bogus" } } }""", "Logging:Correlation:Fields")]
+    [InlineData("""{ "Logging": { "Correlation": { "Names": { "Trace": "id" } } } }""", "Logging:Correlation:Names:Trace")]
+    [InlineData("""{ "Logging": { "Correlation": { "Names": "traceId" } } }""", "Logging:Correlation:Names")]
+    [InlineData("""{ "Logging": { "Correlation": { "Baggage": "tenant.id" } } }""", "Logging:Correlation:Baggage")]
+    [InlineData("""{ "Logging": { "Correlation": { "ResourceFields": "service.name" } } }""", "Logging:Correlation:ResourceFields")]
+    [InlineData("""{ "Logging": { "Correlation": { "DropUnsampledTraces": "maybe" } } }""", "Logging:Correlation:DropUnsampledTraces")]
+    public void A_bad_configuration_value_is_reported_on_the_event_source_naming_the_setting(string json, string setting)
+    {
+        // The README: "A bad value is reported on the Correlation EventSource and ignored". A single string where a map
+        // or list belongs ("Baggage": "tenant.id") was ignored without a word.
+        using var listener = new InvalidConfigurationListener();
+        var (span, logEvent) = LogOneInSpan(json);
+
+        Assert.Equal(span.TraceId, CollectingSerilogSink.Scalar(logEvent, "trace_id"));
+        Assert.Contains(setting, listener.Settings);
+    }
+
+    [Theory]
     [InlineData("TraceId | SpanId | TraceFlags")]
     [InlineData("TraceId SpanId TraceFlags")]
     public void Fields_take_the_separators_the_serilog_configuration_takes(string fields)
@@ -314,6 +333,30 @@ public class GenericHostTests
         }
 
         Assert.Single(listener.Counts(7));
+    }
+
+    /// <summary>Listens to the Correlation EventSource's InvalidConfiguration events and keeps the settings they name.</summary>
+    private sealed class InvalidConfigurationListener : System.Diagnostics.Tracing.EventListener
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _settings = new();
+
+        public string[] Settings => _settings.ToArray();
+
+        protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource eventSource)
+        {
+            if (eventSource.Name == "Correlation")
+            {
+                EnableEvents(eventSource, System.Diagnostics.Tracing.EventLevel.Verbose);
+            }
+        }
+
+        protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs eventData)
+        {
+            if (eventData.EventName == "InvalidConfiguration" && eventData.Payload is { Count: 3 } payload && payload[0] is string setting)
+            {
+                _settings.Enqueue(setting);
+            }
+        }
     }
 
     /// <summary>Listens to the Correlation EventSource's Dropped events of Correlation.MEL.</summary>

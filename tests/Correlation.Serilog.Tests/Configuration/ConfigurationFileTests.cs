@@ -21,6 +21,19 @@ public class ConfigurationFileTests
     }
 
     [Fact]
+    public void The_root_readme_line_without_using_finds_the_enricher()
+    {
+        // README.md's table: "Enrich": ["WithTraceContext"] in configuration, no "Using" (Serilog.Settings.Configuration
+        // finds assemblies whose name contains "Serilog" on its own).
+        var (logger, sink) = FromJson("""{ "Serilog": { "Enrich": ["WithTraceContext"] } }""");
+        using var span = Spans.StartChild();
+        logger.Information("hello");
+
+        Assert.Equal(Spans.TraceId, sink.Single.Text("trace_id"));
+        Assert.Equal(span.SpanId.ToHexString(), sink.Single.Text("span_id"));
+    }
+
+    [Fact]
     public void The_plain_name_enables_the_default_fields()
     {
         var (logger, sink) = FromJson("""{ "Serilog": { "Using": [ "Correlation.Serilog" ], "Enrich": [ "WithTraceContext" ] } }""");
