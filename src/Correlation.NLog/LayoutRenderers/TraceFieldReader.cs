@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Correlation.Context;
 using Correlation.Diagnostics;
@@ -46,13 +47,8 @@ internal sealed class TraceFieldReader
     }
 
     /// <summary>A span field (ids, flags, tracestate) in the given id format.</summary>
-    public static TraceFieldReader ForSpan(string renderer, TraceFields field, TraceIdFormat format)
+    public static TraceFieldReader ForSpan(TraceFields field, TraceIdFormat format)
     {
-        if (!Enum.IsDefined(format))
-        {
-            throw ConfigurationError(renderer, "format", format.ToString(), "expected hex or datadog");
-        }
-
         if (format == TraceIdFormat.Datadog && field is TraceFields.TraceId or TraceFields.SpanId or TraceFields.ParentSpanId)
         {
             var kind = field switch
@@ -111,6 +107,17 @@ internal sealed class TraceFieldReader
 
         return _hexId == HexId.TraceId ? span.TraceId.ToHexString() : span.SpanId.ToHexString();
     }
+
+    /// <summary>
+    /// The <c>format</c> option's value when it names a format; else a configuration error. Checked when NLog assigns
+    /// the option, so that a number naming no format (<c>format=5</c>, which NLog's enum parsing accepts) is reported
+    /// the way NLog reports a word naming none (<c>format=bogus</c>): thrown at load with <c>throwConfigExceptions</c>,
+    /// else the target keeps its default layout.
+    /// </summary>
+    public static TraceIdFormat CheckFormat(string renderer, TraceIdFormat format)
+        => Enum.IsDefined(format)
+            ? format
+            : throw ConfigurationError(renderer, "format", ((int)format).ToString(CultureInfo.InvariantCulture), "expected hex or datadog");
 
     /// <summary>
     /// Reports a bad option both to Correlation's event source and, by the exception, to NLog, which reports it the way
