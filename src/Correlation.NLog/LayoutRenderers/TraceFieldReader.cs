@@ -129,10 +129,12 @@ internal sealed class TraceFieldReader
         return new NLogConfigurationException($"${{{renderer}}}: invalid {option} '{value}': {reason}.");
     }
 
+    // Trimmed, as the Serilog and MEL configuration readers trim theirs: NLog hands the text over as written, and a key
+    // with spaces around it matches nothing (a baggage key is a token, https://www.w3.org/TR/baggage/#key).
     private static string RequireItem(string renderer, string? key)
         => string.IsNullOrWhiteSpace(key)
             ? throw ConfigurationError(renderer, "item", key ?? string.Empty, "an item is required, e.g. ${" + renderer + ":item=KEY}")
-            : key;
+            : key.Trim();
 
     private enum HexId : byte
     {
