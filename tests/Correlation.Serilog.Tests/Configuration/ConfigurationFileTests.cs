@@ -102,6 +102,20 @@ public class ConfigurationFileTests
     }
 
     [Fact]
+    public void An_empty_object_is_an_empty_allow_list()
+    {
+        var (logger, sink) = FromJson("""
+            { "Serilog": { "Using": [ "Correlation.Serilog" ],
+              "Enrich": [ { "Name": "WithTraceContext", "Args": { "baggage": {}, "resource": {}, "names": {} } } ] } }
+            """);
+        using var span = Spans.StartChild();
+        span.AddBaggage("tenant.id", "acme");
+        logger.Information("hello");
+
+        Assert.Equal(["span_id", "trace_id"], sink.Single.Properties.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void The_unsampled_trace_filter_can_be_enabled_from_the_file()
     {
         var (logger, sink) = FromJson("""
