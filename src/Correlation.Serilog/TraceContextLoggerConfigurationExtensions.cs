@@ -41,8 +41,13 @@ public static class TraceContextLoggerConfigurationExtensions
     /// <param name="enrichmentConfiguration">The logger's enrichment configuration.</param>
     /// <param name="profile">The naming profile: <c>OpenTelemetry</c> (default), <c>Serilog</c>, <c>ElasticCommonSchema</c> or <c>Datadog</c> (any case).</param>
     /// <param name="fields">Comma-separated span fields, e.g. <c>TraceId,SpanId,ParentSpanId,TraceFlags,TraceState</c>; the profile's default when empty.</param>
-    /// <param name="baggage">Baggage keys to write, each <c>key</c> or <c>key=fieldName</c>.</param>
-    /// <param name="resource">Resource attributes to write, each <c>attribute</c> or <c>attribute=fieldName</c>, e.g. <c>service.name</c>.</param>
+    /// <param name="baggage">
+    /// Baggage keys to write: a list, each <c>key</c> or <c>key=fieldName</c> (<c>[ "tenant.id", "user.id=user" ]</c>), or,
+    /// as in the Microsoft.Extensions.Logging section, an object of key to field name (<c>{ "tenant.id": "tenant" }</c>;
+    /// an empty name means the key). Configuration hands a list over as an object keyed 0, 1, 2...: one whose keys are all
+    /// so numbered is read as a list.
+    /// </param>
+    /// <param name="resource">Resource attributes to write, e.g. <c>service.name</c>: a list of <c>attribute</c> or <c>attribute=fieldName</c>, or an object of attribute to field name (an empty name means the profile's), read as <paramref name="baggage"/>.</param>
     /// <param name="names">Field names replacing the profile's, keyed by span field, e.g. <c>{ "TraceId": "traceId" }</c>.</param>
     /// <param name="writeEmpty">Write fields without a value as empty strings instead of leaving them out.</param>
     /// <returns>The logger configuration, to chain further calls.</returns>
@@ -51,8 +56,8 @@ public static class TraceContextLoggerConfigurationExtensions
         this LoggerEnrichmentConfiguration enrichmentConfiguration,
         string profile = nameof(TraceFieldProfile.OpenTelemetry),
         string? fields = null,
-        string[]? baggage = null,
-        string[]? resource = null,
+        Dictionary<string, string>? baggage = null,
+        Dictionary<string, string>? resource = null,
         Dictionary<string, string>? names = null,
         bool writeEmpty = false)
     {

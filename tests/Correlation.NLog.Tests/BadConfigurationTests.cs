@@ -20,6 +20,9 @@ public class BadConfigurationTests
     [InlineData("${trace-id:format=bogus}")]
     [InlineData("${span-id:format=decimal}")]
     [InlineData("${parent-span-id:format=}")]
+    [InlineData("${trace-id:format=5}")]
+    [InlineData("${span-id:format=-1}")]
+    [InlineData("${parent-span-id:format=2}")]
     public void A_bad_option_value_is_thrown_at_load_when_the_xml_says_throwConfigExceptions(string layout)
     {
         var ex = Assert.ThrowsAny<NLogConfigurationException>(() => NLogHarness.ForLayout(layout, throwConfigExceptions: true).Dispose());
@@ -78,15 +81,17 @@ public class BadConfigurationTests
         Assert.Equal("hello|4bf92f3577b34da6a3ce929d0e0e4736", line);
     }
 
-    [Fact]
-    public void A_bad_option_value_without_throwing_makes_NLog_keep_the_target_default_layout_and_report_it()
+    [Theory]
+    [InlineData("${trace-id:format=bogus}", "bogus")]
+    [InlineData("${trace-id:format=5}", "'5'")]
+    public void A_bad_option_value_without_throwing_makes_NLog_keep_the_target_default_layout_and_report_it(string layout, string mentioned)
     {
         using var log = new InternalLog();
-        using var nlog = NLogHarness.ForLayout("${message}|${trace-id:format=bogus}", async: false, throwConfigExceptions: false);
+        using var nlog = NLogHarness.ForLayout("${message}|" + layout, async: false, throwConfigExceptions: false);
 
         var line = nlog.LogOne();
 
-        Assert.Contains(log.Errors, e => e.Contains("bogus", StringComparison.Ordinal));
+        Assert.Contains(log.Errors, e => e.Contains(mentioned, StringComparison.Ordinal));
         Assert.EndsWith("|INFO|test|hello", line, StringComparison.Ordinal);
     }
 

@@ -17,14 +17,21 @@ public sealed class SpanIdLayoutRenderer : LayoutRenderer
 
     private TraceFieldReader? _reader;
 
+    private TraceIdFormat _format;
+
     /// <summary>How the id is written: <c>hex</c> (default) or <c>datadog</c> (decimal of the lower 64 bits).</summary>
-    public TraceIdFormat Format { get; set; }
+    /// <exception cref="NLogConfigurationException">The value is not one of <see cref="TraceIdFormat"/>'s.</exception>
+    public TraceIdFormat Format
+    {
+        get => _format;
+        set => _format = TraceFieldReader.CheckFormat(Name, value);
+    }
 
     /// <inheritdoc/>
     protected override void InitializeLayoutRenderer()
     {
         base.InitializeLayoutRenderer();
-        _reader = TraceFieldReader.ForSpan(Name, TraceFields.SpanId, Format);
+        _reader = TraceFieldReader.ForSpan(TraceFields.SpanId, Format);
     }
 
     /// <inheritdoc/>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Correlation.Context;
 using Correlation.Diagnostics;
@@ -46,13 +47,8 @@ internal sealed class TraceFieldReader
     }
 
     /// <summary>A span field (ids, flags, tracestate) in the given id format.</summary>
-    public static TraceFieldReader ForSpan(string renderer, TraceFields field, TraceIdFormat format)
+    public static TraceFieldReader ForSpan(TraceFields field, TraceIdFormat format)
     {
-        if (!Enum.IsDefined(format))
-        {
-            throw ConfigurationError(renderer, "format", format.ToString(), "expected hex or datadog");
-        }
-
         if (format == TraceIdFormat.Datadog && field is TraceFields.TraceId or TraceFields.SpanId or TraceFields.ParentSpanId)
         {
             var kind = field switch
@@ -113,6 +109,17 @@ internal sealed class TraceFieldReader
     }
 
     /// <summary>
+    /// The <c>format</c> option's value when it names a format; else a configuration error. Checked when NLog assigns
+    /// the option, so that a number naming no format (<c>format=5</c>, which NLog's enum parsing accepts) is reported
+    /// the way NLog reports a word naming none (<c>format=bogus</c>): thrown at load with <c>throwConfigExceptions</c>,
+    /// else the target keeps its default layout.
+    /// </summary>
+    public static TraceIdFormat CheckFormat(string renderer, TraceIdFormat format)
+        => Enum.IsDefined(format)
+            ? format
+            : throw ConfigurationError(renderer, "format", ((int)format).ToString(CultureInfo.InvariantCulture), "expected hex or datadog");
+
+    /// <summary>
     /// Reports a bad option both to Correlation's event source and, by the exception, to NLog, which reports it the way
     /// it reports every configuration error (thrown when ThrowConfigExceptions is on, else written to its InternalLogger).
     /// </summary>
@@ -122,10 +129,12 @@ internal sealed class TraceFieldReader
         return new NLogConfigurationException($"${{{renderer}}}: invalid {option} '{value}': {reason}.");
     }
 
+    // Trimmed, as the Serilog and MEL configuration readers trim theirs: NLog hands the text over as written, and a key
+    // with spaces around it matches nothing (a baggage key is a token, https://www.w3.org/TR/baggage/#key).
     private static string RequireItem(string renderer, string? key)
         => string.IsNullOrWhiteSpace(key)
             ? throw ConfigurationError(renderer, "item", key ?? string.Empty, "an item is required, e.g. ${" + renderer + ":item=KEY}")
-            : key;
+            : key.Trim();
 
     private enum HexId : byte
     {

@@ -21,7 +21,7 @@ public sealed class TraceFlagsLayoutRenderer : LayoutRenderer
     protected override void InitializeLayoutRenderer()
     {
         base.InitializeLayoutRenderer();
-        _reader = TraceFieldReader.ForSpan(Name, TraceFields.TraceFlags, TraceIdFormat.Hex);
+        _reader = TraceFieldReader.ForSpan(TraceFields.TraceFlags, TraceIdFormat.Hex);
     }
 
     /// <inheritdoc/>

@@ -21,7 +21,7 @@ public sealed class TraceStateLayoutRenderer : LayoutRenderer
     protected override void InitializeLayoutRenderer()
     {
         base.InitializeLayoutRenderer();
-        _reader = TraceFieldReader.ForSpan(Name, TraceFields.TraceState, TraceIdFormat.Hex);
+        _reader = TraceFieldReader.ForSpan(TraceFields.TraceState, TraceIdFormat.Hex);
     }
 
     /// <inheritdoc/>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Correlation.Context;
 
 namespace Correlation.Serilog.Configuration;
@@ -14,8 +15,8 @@ internal static class TraceContextSettings
     public static TraceContextOptions ToOptions(
         string? profile,
         string? fields,
-        string[]? baggage,
-        string[]? resource,
+        IReadOnlyDictionary<string, string>? baggage,
+        IReadOnlyDictionary<string, string>? resource,
         IReadOnlyDictionary<string, string>? names,
         bool writeEmpty)
     {
@@ -84,7 +85,11 @@ internal static class TraceContextSettings
             $"Unknown trace field '{badPart}' in {argument}; expected a comma-separated list of: {TraceContextOptionsText.FieldNames}.", argument);
     }
 
-    private static List<(string Key, string? Name)> ParseList(string[]? items, string argument)
+    /// <summary>
+    /// An allow-list in either form (see the overload's docs): a list, which configuration hands over keyed 0, 1, 2...
+    /// (the rule MEL's section reader applies too), or an object of key to field name.
+    /// </summary>
+    private static List<(string Key, string? Name)> ParseList(IReadOnlyDictionary<string, string>? items, string argument)
     {
         var result = new List<(string, string?)>();
         if (items is null)
@@ -92,7 +97,28 @@ internal static class TraceContextSettings
             return result;
         }
 
-        foreach (var item in items)
+        var isList = true;
+        foreach (var key in items.Keys)
+        {
+            isList &= int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out _);
+        }
+
+        if (!isList)
+        {
+            foreach (var pair in items)
+            {
+                if (string.IsNullOrWhiteSpace(pair.Key))
+                {
+                    throw new ArgumentException($"{argument} contains an empty key; expected an object of key to field name.", argument);
+                }
+
+                result.Add((pair.Key.Trim(), pair.Value?.Trim() ?? string.Empty));
+            }
+
+            return result;
+        }
+
+        foreach (var item in items.Values)
         {
             if (string.IsNullOrWhiteSpace(item))
             {

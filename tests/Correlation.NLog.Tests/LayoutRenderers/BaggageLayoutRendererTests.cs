@@ -24,6 +24,21 @@ public class BaggageLayoutRendererTests
         Assert.Equal("acme", nlog.LogOne());
     }
 
+    [Theory]
+    [InlineData("${baggage:item=tenant.id }")]
+    [InlineData("${baggage:item= tenant.id}")]
+    [InlineData("${baggage: tenant.id }")]
+    public void Spaces_around_the_item_are_ignored_as_in_the_other_adapters_configuration(string layout)
+    {
+        // A baggage key is a token (no spaces), so a key with spaces around it can only be a typing slip; Serilog's and
+        // MEL's configuration readers trim it too.
+        using var nlog = NLogHarness.ForLayout("[" + layout + "]");
+        using var span = NLogHarness.StartSpan();
+        span.AddBaggage("tenant.id", "acme");
+
+        Assert.Equal("[acme]", nlog.LogOne());
+    }
+
     [Fact]
     public void Sees_baggage_set_on_a_parent_span()
     {

@@ -36,6 +36,22 @@ public class TraceResourceLayoutRendererTests
     }
 
     [Fact]
+    public void Spaces_around_the_item_are_ignored_as_in_the_other_adapters_configuration()
+    {
+        var resource = new ResourceBuilder().IgnoreEnvironment().AddService("checkout", "1.4.2").Build();
+        using var nlog = NLogHarness.ForLayout("${trace-resource:item= service.name }|${trace-resource:service.version }");
+        ActiveResource.AddProvider(resource);
+        try
+        {
+            Assert.Equal("checkout|1.4.2", nlog.LogOne());
+        }
+        finally
+        {
+            ActiveResource.RemoveProvider(resource);
+        }
+    }
+
+    [Fact]
     public void Follows_a_tracer_provider_started_after_the_configuration_was_loaded()
     {
         using var nlog = NLogHarness.ForLayout("${trace-resource:item=service.name}");

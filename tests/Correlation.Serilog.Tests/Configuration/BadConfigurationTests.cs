@@ -27,10 +27,38 @@ public class BadConfigurationTests
         var json = $$"""{ "Serilog": { "Using": [ "Correlation.Serilog" ], "Enrich": [ { "Name": "WithTraceContext", "Args": {{args}} } ] } }""";
         var thrown = Record.Exception(() => ConfigurationFileTests.FromJson(json));
 
-        Assert.NotNull(thrown);
-        var argument = Unwrap(thrown);
-        Assert.IsAssignableFrom<ArgumentException>(argument);
+        // Serilog.Settings.Configuration calls the overload through reflection, so what ReadFrom.Configuration throws
+        // is a TargetInvocationException whose InnerException is ours (as the README says).
+        var invocation = Assert.IsType<System.Reflection.TargetInvocationException>(thrown);
+        var argument = Assert.IsAssignableFrom<ArgumentException>(invocation.InnerException);
         Assert.Contains(expected, argument.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_argument_name_the_overload_does_not_have_is_ignored_by_Serilog_Settings_Configuration()
+    {
+        // Serilog.Settings.Configuration picks the overload matching most argument names and drops the others: MEL's
+        // section keys (MissingFields, ResourceFields) in the Args change nothing, as the README warns.
+        var (logger, sink) = ConfigurationFileTests.FromJson("""
+            { "Serilog": { "Using": [ "Correlation.Serilog" ],
+              "Enrich": [ { "Name": "WithTraceContext", "Args": { "Profile": "Datadog", "MissingFields": "WriteEmpty", "ResourceFields": [ "service.name" ] } } ] } }
+            """);
+        logger.Information("outside");
+        using (var span = Spans.StartChild())
+        {
+            logger.Information("inside");
+        }
+
+        Assert.Empty(sink.Events[0].Properties);
+        Assert.Equal(["dd.span_id", "dd.trace_id"], sink.Events[1].Properties.Keys.Order(StringComparer.Ordinal));
+
+        // Control: the overload's own names for the same options do apply.
+        (logger, sink) = ConfigurationFileTests.FromJson("""
+            { "Serilog": { "Using": [ "Correlation.Serilog" ],
+              "Enrich": [ { "Name": "WithTraceContext", "Args": { "Profile": "Datadog", "writeEmpty": true, "resource": [ "service.name" ] } } ] } }
+            """);
+        logger.Information("outside");
+        Assert.Equal(["dd.service", "dd.span_id", "dd.trace_id"], sink.Single.Properties.Keys.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -136,16 +164,6 @@ public class BadConfigurationTests
 
         Assert.Null(thrown);
         Assert.Contains(listener.Errors, e => e.Contains("Correlation.Serilog.TraceContextEnricher", StringComparison.Ordinal));
-    }
-
-    private static Exception Unwrap(Exception exception)
-    {
-        while (exception is not ArgumentException && exception.InnerException is not null)
-        {
-            exception = exception.InnerException;
-        }
-
-        return exception;
     }
 
     private sealed class NoFactory : ILogEventPropertyFactory

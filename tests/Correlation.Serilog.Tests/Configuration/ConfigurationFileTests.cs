@@ -90,6 +90,45 @@ public class ConfigurationFileTests
     }
 
     [Fact]
+    public void Baggage_and_resource_also_take_the_object_form_of_MELs_section_key_to_field_name()
+    {
+        // MEL's Logging:Correlation section takes { "tenant.id": "tenant" }; Serilog.Settings.Configuration handed such an
+        // object to a string[] as its values alone, so the baggage item "tenant" (not on the allow-list) was written
+        // under "tenant" and the resource attribute "svc" (which does not exist) was looked up.
+        var (logger, sink) = FromJson("""
+            { "Serilog": { "Using": [ "Correlation.Serilog" ],
+              "Enrich": [ { "Name": "WithTraceContext", "Args": {
+                "baggage": { "tenant.id": "tenant", "user.id": "" },
+                "resource": { "service.name": "svc" } } } ] } }
+            """);
+        using var span = Spans.StartChild();
+        span.AddBaggage("tenant.id", "acme");
+        span.AddBaggage("user.id", "u-7");
+        span.AddBaggage("tenant", "not allow-listed");
+        logger.Information("hello");
+
+        var e = sink.Single;
+        Assert.Equal("acme", e.Text("tenant"));
+        Assert.Equal("u-7", e.Text("user.id"));
+        Assert.Equal(ActiveResource.Current.ServiceName, e.Text("svc"));
+        Assert.Equal(["span_id", "svc", "tenant", "trace_id", "user.id"], e.Properties.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void An_empty_object_is_an_empty_allow_list()
+    {
+        var (logger, sink) = FromJson("""
+            { "Serilog": { "Using": [ "Correlation.Serilog" ],
+              "Enrich": [ { "Name": "WithTraceContext", "Args": { "baggage": {}, "resource": {}, "names": {} } } ] } }
+            """);
+        using var span = Spans.StartChild();
+        span.AddBaggage("tenant.id", "acme");
+        logger.Information("hello");
+
+        Assert.Equal(["span_id", "trace_id"], sink.Single.Properties.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void The_unsampled_trace_filter_can_be_enabled_from_the_file()
     {
         var (logger, sink) = FromJson("""
