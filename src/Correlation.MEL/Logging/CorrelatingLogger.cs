@@ -61,9 +61,12 @@ internal sealed class CorrelatingLogger : ILogger
             else if (formatter is not null && (span is not null || _settings.HasFieldsOutsideSpan) && (logLevel >= LogLevel.Information || _inner.IsEnabled(logLevel)))
             {
                 // A state that enumerates entries without being a list (a dictionary) cannot be extended in place: its
-                // entries are copied once, so its record gets the fields too. Type tests without a bound variable: the
+                // entries are copied once, so its record gets the fields too. So is a class state that is a list (one the
+                // caller builds): read through its own enumerator, here, as providers that enumerate would read it, not
+                // through a Count and indexer that may disagree with it (or throw) inside the provider, which then drops
+                // the record. MEL's own states are structs and are not copied. Type tests without a bound variable: the
                 // JIT folds them for a struct state, without boxing it.
-                if (state is not IReadOnlyList<KeyValuePair<string, object?>> && state is IEnumerable<KeyValuePair<string, object?>>)
+                if ((!typeof(TState).IsValueType || state is not IReadOnlyList<KeyValuePair<string, object?>>) && state is IEnumerable<KeyValuePair<string, object?>>)
                 {
                     copied = CorrelatedLogState<EnumeratedLogState<TState>>.Create(
                         EnumeratedLogState<TState>.Copy(state, formatter), EnumeratedLogState<TState>.Format, span, _settings);

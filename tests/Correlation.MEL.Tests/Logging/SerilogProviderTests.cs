@@ -153,6 +153,26 @@ public class SerilogProviderTests
         }
     }
 
+    [Theory]
+    [InlineData(3, false)]
+    [InlineData(0, true)]
+    public void A_list_state_whose_count_lies_or_whose_indexer_throws_is_still_written_with_its_entries(int extraCount, bool indexerThrows)
+    {
+        // Serilog's provider reads a state through its enumerator, so without us such a record is written whole. Read
+        // through its Count and indexer, it threw inside the provider, which dropped the record.
+        var (factory, sink) = Create(true);
+        using (factory)
+        using (var span = TestSpan.Start())
+        {
+            factory.CreateLogger("Test").Log(LogLevel.Information, default, new UnreliableList(extraCount, indexerThrows), null, static (s, _) => s.ToString());
+            var logEvent = Assert.Single(sink.Events);
+            Assert.Equal("o-1", CollectingSerilogSink.Scalar(logEvent, "OrderId"));
+            Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(logEvent, "trace_id"));
+            Assert.Equal(span.SpanId(), CollectingSerilogSink.Scalar(logEvent, "span_id"));
+            Assert.Equal("Order {OrderId}", logEvent.MessageTemplate.Text);
+        }
+    }
+
     [Fact]
     public void Dictionary_states_with_one_template_are_each_read_for_the_keys_they_have()
     {
@@ -292,5 +312,21 @@ public class SerilogProviderTests
             Assert.Equal(string.Empty, CollectingSerilogSink.Scalar(logEvent, "trace_id"));
             Assert.Equal(string.Empty, CollectingSerilogSink.Scalar(logEvent, "span_id"));
         }
+    }
+
+    /// <summary>A caller's list whose enumerator is right but whose <c>Count</c> says more or whose indexer throws.</summary>
+    private sealed class UnreliableList(int extraCount, bool indexerThrows) : IReadOnlyList<KeyValuePair<string, object?>>
+    {
+        private readonly List<KeyValuePair<string, object?>> _entries = [new("OrderId", "o-1"), new("{OriginalFormat}", "Order {OrderId}")];
+
+        public int Count => _entries.Count + extraCount;
+
+        public KeyValuePair<string, object?> this[int index] => indexerThrows ? throw new InvalidOperationException("indexer") : _entries[index];
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => _entries.GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public override string ToString() => "Order o-1";
     }
 }
