@@ -11,6 +11,10 @@ internal sealed class TraceCorrelationRegistration
     [ThreadStatic]
     private static TraceCorrelationRegistration? t_enriching;
 
+    // The service collection whose decorating factory this thread is building (see CreateFactory).
+    [ThreadStatic]
+    private static IServiceCollection? t_building;
+
     private volatile bool _decoratorActive;
 
     /// <summary>
@@ -47,28 +51,28 @@ internal sealed class TraceCorrelationRegistration
     /// </summary>
     internal static ILoggerFactory CreateFactory(IServiceProvider services, IServiceCollection registrations)
     {
+        // A library that decorates the registered factory (Scrutor's Decorate, or by hand) replaces our registration by
+        // one that builds ours and wraps it: that replacement is then the last factory registration, the one we would
+        // wrap, and building it builds us again. That nested call says so, and the outer one wraps the factory before it.
+        if (ReferenceEquals(t_building, registrations))
+        {
+            throw new WrapsCorrelationException();
+        }
+
         services.GetRequiredService<TraceCorrelationRegistration>()._decoratorActive = true;
         var options = services.GetRequiredService<IOptions<TraceCorrelationLoggerOptions>>().Value;
         var settings = new CorrelationLoggerSettings(options);
-        var inner = FindInnerFactory(registrations);
         ILoggerFactory factory;
-        var owns = true;
-        if (inner is null)
+        bool owns;
+        var previous = t_building;
+        t_building = registrations;
+        try
         {
-            factory = ActivatorUtilities.CreateInstance<LoggerFactory>(services);
+            (factory, owns) = CreateInnerFactory(services, registrations);
         }
-        else if (inner.ImplementationInstance is ILoggerFactory instance)
+        finally
         {
-            factory = instance;
-            owns = false;
-        }
-        else if (inner.ImplementationFactory is { } create)
-        {
-            factory = (ILoggerFactory)create(services);
-        }
-        else
-        {
-            factory = (ILoggerFactory)ActivatorUtilities.CreateInstance(services, inner.ImplementationType!);
+            t_building = previous;
         }
 
         // EnableEnrichment()'s factory calls our enricher (registered with AddTraceCorrelation) for every record.
@@ -79,7 +83,8 @@ internal sealed class TraceCorrelationRegistration
         return new CorrelatingLoggerFactory(factory, owns, settings, enricher);
     }
 
-    private static ServiceDescriptor? FindInnerFactory(IServiceCollection registrations)
+    /// <summary>The last registered factory that is neither ours nor one that wraps ours, and whether we own it.</summary>
+    private static (ILoggerFactory Factory, bool Owns) CreateInnerFactory(IServiceProvider services, IServiceCollection registrations)
     {
         for (var i = registrations.Count - 1; i >= 0; i--)
         {
@@ -94,9 +99,28 @@ internal sealed class TraceCorrelationRegistration
                 continue;
             }
 
-            return descriptor;
+            if (descriptor.ImplementationInstance is ILoggerFactory instance)
+            {
+                return (instance, false);
+            }
+
+            try
+            {
+                return descriptor.ImplementationFactory is { } create
+                    ? ((ILoggerFactory)create(services), true)
+                    : ((ILoggerFactory)ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!), true);
+            }
+            catch (WrapsCorrelationException)
+            {
+                // This registration builds ours: it is the decorator around us, not the factory under us.
+            }
         }
 
-        return null;
+        return (ActivatorUtilities.CreateInstance<LoggerFactory>(services), true);
+    }
+
+    /// <summary>Thrown by a nested build of the decorating factory, caught by the outer one (never leaves this class).</summary>
+    private sealed class WrapsCorrelationException : Exception
+    {
     }
 }

@@ -1,0 +1,63 @@
+using Correlation.MEL.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Serilog;
+
+namespace Correlation.MEL.Tests.Logging;
+
+/// <summary>How the decorating factory finds the factory it wraps, in a real service provider.</summary>
+public class TraceCorrelationRegistrationTests
+{
+    [Fact]
+    public void A_library_that_decorates_the_registered_factory_wraps_ours_and_records_get_the_fields()
+    {
+        var sink = new CollectingSerilogSink();
+        var serilog = new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(sink).CreateLogger();
+        var services = new ServiceCollection();
+        services.AddLogging(builder => builder.AddSerilog(serilog, dispose: true).AddTraceCorrelation());
+
+        // What decorating libraries do (Scrutor's Decorate): replace the last ILoggerFactory registration, in place, by
+        // one that builds the original and wraps it. The original is ours; building it used to resolve that same
+        // replacement as the factory to wrap, recursing until the stack overflowed.
+        var index = -1;
+        for (var i = 0; i < services.Count; i++)
+        {
+            if (services[i].ServiceType == typeof(ILoggerFactory))
+            {
+                index = i;
+            }
+        }
+
+        var original = services[index];
+        services[index] = ServiceDescriptor.Singleton<ILoggerFactory>(sp => new WrappingFactory((ILoggerFactory)original.ImplementationFactory!(sp)));
+
+        WrappingFactory wrapper;
+        using (var provider = services.BuildServiceProvider())
+        using (var span = TestSpan.Start())
+        {
+            wrapper = Assert.IsType<WrappingFactory>(provider.GetRequiredService<ILoggerFactory>());
+            provider.GetRequiredService<ILogger<TraceCorrelationRegistrationTests>>().LogInformation("Wrapped {Name}", "world");
+            var logEvent = Assert.Single(sink.Events);
+            Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(logEvent, "trace_id"));
+            Assert.Equal(span.SpanId(), CollectingSerilogSink.Scalar(logEvent, "span_id"));
+            Assert.Equal("world", CollectingSerilogSink.Scalar(logEvent, "Name"));
+        }
+
+        Assert.Equal(1, wrapper.Disposed);
+    }
+
+    private sealed class WrappingFactory(ILoggerFactory inner) : ILoggerFactory
+    {
+        public int Disposed { get; private set; }
+
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => inner.CreateLogger(categoryName);
+
+        public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
+
+        public void Dispose()
+        {
+            Disposed++;
+            inner.Dispose();
+        }
+    }
+}
