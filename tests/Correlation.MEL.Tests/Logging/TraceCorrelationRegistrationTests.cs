@@ -46,6 +46,36 @@ public class TraceCorrelationRegistrationTests
         Assert.Equal(1, wrapper.Disposed);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_factory_that_replaces_mels_is_decorated_only_when_registered_before_us(bool factoryFirst)
+    {
+        // What Serilog.Extensions.Hosting's UseSerilog() and AddSerilog() register: a factory of their own, last wins.
+        var sink = new CollectingSerilogSink();
+        var serilog = new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(sink).CreateLogger();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        void AddSerilogFactory() => services.AddSingleton<ILoggerFactory>(_ => new global::Serilog.Extensions.Logging.SerilogLoggerFactory(serilog, dispose: true));
+        if (factoryFirst)
+        {
+            AddSerilogFactory();
+        }
+
+        services.AddLogging(builder => builder.AddTraceCorrelation());
+        if (!factoryFirst)
+        {
+            AddSerilogFactory();
+        }
+
+        using var provider = services.BuildServiceProvider();
+        using var span = TestSpan.Start();
+        provider.GetRequiredService<ILogger<TraceCorrelationRegistrationTests>>().LogInformation("Replaced {Name}", "world");
+        var logEvent = Assert.Single(sink.Events);
+        Assert.Equal("world", CollectingSerilogSink.Scalar(logEvent, "Name"));
+        Assert.Equal(factoryFirst ? span.TraceId() : null, CollectingSerilogSink.Scalar(logEvent, "trace_id"));
+    }
+
     private sealed class WrappingFactory(ILoggerFactory inner) : ILoggerFactory
     {
         public int Disposed { get; private set; }
