@@ -4,8 +4,9 @@ namespace Correlation.Logging;
 
 /// <summary>
 /// A caller's state that enumerates its entries but is not a list (a <c>Dictionary&lt;string, object?&gt;</c>, a custom
-/// collection), copied once into a list so that a <see cref="CorrelatedLogState{TState}"/> can extend it with the
-/// correlation fields. The message is still formatted by the caller's formatter from the caller's own state, and
+/// collection), or is a list but a class (one the caller builds, whose <c>Count</c> and indexer need not agree with its
+/// enumerator), copied once through its enumerator into a list so that a <see cref="CorrelatedLogState{TState}"/> can
+/// extend it with the correlation fields. The message is still formatted by the caller's formatter from the caller's own state, and
 /// <see cref="ToString"/> is the caller's state's. Rare, so it pays one copy per record.
 /// </summary>
 /// <typeparam name="TState">The caller's state type.</typeparam>
