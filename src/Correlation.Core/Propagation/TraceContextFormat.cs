@@ -140,7 +140,7 @@ internal static class TraceContextFormat
     /// records gets exactly <see cref="ActivityTraceFlags.Recorded"/>, so the HttpClient span under a server span would
     /// send the flag no more. A walk of the parent chain: no allocation.
     /// </summary>
-    private static int InheritedRandomFlag(Activity activity)
+    internal static int InheritedRandomFlag(Activity activity)
     {
         var traceId = activity.TraceId;
         for (var parent = activity.Parent; parent is not null; parent = parent.Parent)

@@ -237,4 +237,20 @@ public class TraceParentTests
         Assert.Equal(newTrace.TraceId, client.TraceId);
         Assert.EndsWith("-01", headers["traceparent"], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_current_context_of_a_span_under_a_local_parent_carries_the_random_flag_like_InjectCurrent()
+    {
+        using var spans = new Correlation.Core.Tests.Support.TestSpans();
+        using var server = spans.Source.StartActivity("server", ActivityKind.Server, Headers.Extract($"00-{Headers.TraceId}-{Headers.SpanId}-03").ActivityContext)!;
+        using var client = spans.Source.StartActivity("client", ActivityKind.Client)!;
+        var fromCurrent = new Dictionary<string, string>();
+
+        var current = PropagatedContext.Current;
+        CorrelationPropagator.Default.Inject(current, fromCurrent, PropagationCarriers.DictionarySetter);
+
+        Assert.Equal(client.SpanId, current.ActivityContext.SpanId);
+        Assert.Equal((ActivityTraceFlags)3, current.ActivityContext.TraceFlags);
+        Assert.Equal($"00-{Headers.TraceId}-{client.SpanId.ToHexString()}-03", fromCurrent["traceparent"]);
+    }
 }
