@@ -117,6 +117,11 @@ internal static class TraceContextFormat
         }
 
         var flags = (int)activity.ActivityTraceFlags & 0x3;
+        if ((flags & 0x2) == 0)
+        {
+            flags |= InheritedRandomFlag(activity);
+        }
+
         var id = activity.Id;
         if (id is { Length: 55 } && id[0] == '0' && id[1] == '0' && id[53] == '0' && id[54] == (char)('0' + flags))
         {
@@ -126,6 +131,32 @@ internal static class TraceContextFormat
         var traceId = activity.TraceId;
         var spanId = activity.SpanId;
         return traceId == default || spanId == default ? null : Format(traceId, spanId, (ActivityTraceFlags)flags);
+    }
+
+    /// <summary>
+    /// The random flag (bit 1) of the nearest ancestor in the same trace, or 0. The flag describes the trace id, so every
+    /// span of the trace carries it (https://www.w3.org/TR/trace-context-2/#random-trace-id-flag); but .NET keeps it only
+    /// on a span started under an <see cref="ActivityContext"/>: one started under a local parent that the sampler
+    /// records gets exactly <see cref="ActivityTraceFlags.Recorded"/>, so the HttpClient span under a server span would
+    /// send the flag no more. A walk of the parent chain: no allocation.
+    /// </summary>
+    internal static int InheritedRandomFlag(Activity activity)
+    {
+        var traceId = activity.TraceId;
+        for (var parent = activity.Parent; parent is not null; parent = parent.Parent)
+        {
+            if (parent.TraceId != traceId)
+            {
+                return 0;
+            }
+
+            if (((int)parent.ActivityTraceFlags & 0x2) != 0)
+            {
+                return 0x2;
+            }
+        }
+
+        return 0;
     }
 
     /// <summary>

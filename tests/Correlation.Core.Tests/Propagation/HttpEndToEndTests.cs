@@ -32,6 +32,8 @@ public sealed class HttpEndToEndTests : IClassFixture<TwoHopService>
             { "00", thirtyTwo },
             { "01", longKey },
             { "00", longKey },
+            { "03", thirtyTwo }, // sampled and random (Level 2): both flags reach the second hop
+            { "02", longKey },
         };
     }
 
@@ -39,7 +41,8 @@ public sealed class HttpEndToEndTests : IClassFixture<TwoHopService>
     [MemberData(nameof(TraceStates))]
     public async Task Trace_id_sampled_flag_tracestate_and_baggage_arrive_intact_at_the_second_hop(string flags, string traceState)
     {
-        Assert.True(flags == "00" || traceState.Length <= 512);
+        var sampled = (Convert.ToInt32(flags, 16) & 1) != 0;
+        Assert.True(!sampled || traceState.Length <= 512);
         var sentParent = $"00-{TraceId}-b7ad6b7169203331-{flags}";
 
         var (front, back) = await _service.CallAsync(sentParent, traceState, Baggage);
@@ -47,11 +50,11 @@ public sealed class HttpEndToEndTests : IClassFixture<TwoHopService>
         // First hop: the server span continues the caller's trace, with its tracestate and baggage (SPEC 10).
         Assert.Equal(TraceId, front["traceId"]);
         Assert.Equal("b7ad6b7169203331", front["parentSpanId"]);
-        Assert.Equal(flags == "01" ? "True" : "False", front["recorded"]);
+        Assert.Equal(sampled ? "True" : "False", front["recorded"]);
         Assert.Equal(traceState, front["traceState"]);
         Assert.Equal("M\u00fcnchen", front["city"]);
 
-        // Second hop: the same trace, a new parent (the HttpClient span), the same flag, tracestate and baggage.
+        // Second hop: the same trace, a new parent (the HttpClient span), the same flags, tracestate and baggage.
         var arrived = back["traceparent"]!;
         Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$", arrived);
         Assert.Equal(TraceId, arrived[3..35]);

@@ -140,6 +140,23 @@ public class PropagatorFacesTests
     }
 
     [Fact]
+    public void Both_faces_send_the_random_flag_of_the_current_span_under_a_local_parent()
+    {
+        // OpenTelemetry's manual-injection pattern: new PropagationContext(Activity.Current.Context, Baggage.Current).
+        using var spans = new Correlation.Core.Tests.Support.TestSpans();
+        using var server = spans.Source.StartActivity("server", ActivityKind.Server, Headers.Extract($"00-{Headers.TraceId}-{Headers.SpanId}-03").ActivityContext)!;
+        using var client = spans.Source.StartActivity("client", ActivityKind.Client)!;
+        var viaOpenTelemetry = new Dictionary<string, string>();
+        var viaDotNet = new Dictionary<string, string>();
+
+        CorrelationPropagator.Default.ToTextMapPropagator().Inject(new PropagationContext(client.Context, default), viaOpenTelemetry, static (carrier, name, value) => carrier[name] = value);
+        CorrelationPropagator.Default.ToDistributedContextPropagator().Inject(client, viaDotNet, static (carrier, name, value) => ((Dictionary<string, string>)carrier!)[name] = value);
+
+        Assert.Equal($"00-{Headers.TraceId}-{client.SpanId.ToHexString()}-03", viaDotNet["traceparent"]);
+        Assert.Equal(viaDotNet["traceparent"], viaOpenTelemetry["traceparent"]);
+    }
+
+    [Fact]
     public void The_TextMapPropagator_works_in_OpenTelemetrys_composite_and_keeps_a_valid_context_on_failure()
     {
         var composite = new CompositeTextMapPropagator([CorrelationPropagator.TraceContext.ToTextMapPropagator(), CorrelationPropagator.Baggage.ToTextMapPropagator()]);

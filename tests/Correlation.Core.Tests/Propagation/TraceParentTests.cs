@@ -202,4 +202,55 @@ public class TraceParentTests
         Assert.Equal((ActivityTraceFlags)3, child.ActivityTraceFlags);
         Assert.Equal($"00-{Headers.TraceId}-{child.SpanId.ToHexString()}-03", fromSpan["traceparent"]);
     }
+
+    [Theory]
+    [InlineData("03", "03")]
+    [InlineData("01", "01")]
+    [InlineData("02", "03")] // these spans sample everything: sampled is the span's own decision, random the trace's
+    public void The_random_flag_is_forwarded_from_a_span_whose_local_parent_continues_the_extracted_context(string received, string sent)
+    {
+        // The usual server shape: a server span under the extracted context, then a client span under the server span.
+        using var spans = new Correlation.Core.Tests.Support.TestSpans();
+        var extracted = Headers.Extract($"00-{Headers.TraceId}-{Headers.SpanId}-{received}");
+        using var server = spans.Source.StartActivity("server", ActivityKind.Server, extracted.ActivityContext)!;
+        using var client = spans.Source.StartActivity("client", ActivityKind.Client)!;
+        var headers = new Dictionary<string, string>();
+
+        CorrelationPropagator.Default.Inject(client, headers, PropagationCarriers.DictionarySetter);
+
+        Assert.Same(server, client.Parent);
+        Assert.Equal($"00-{Headers.TraceId}-{client.SpanId.ToHexString()}-{sent}", headers["traceparent"]);
+    }
+
+    [Fact]
+    public void The_random_flag_is_not_taken_from_an_ancestor_of_another_trace()
+    {
+        using var spans = new Correlation.Core.Tests.Support.TestSpans();
+        using var other = spans.Source.StartActivity("other", ActivityKind.Server, Headers.Extract($"00-{Headers.TraceId}-{Headers.SpanId}-03").ActivityContext)!;
+        var newTrace = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded, null, isRemote: true);
+        using var server = spans.Source.StartActivity("server", ActivityKind.Server, newTrace)!;
+        using var client = spans.Source.StartActivity("client", ActivityKind.Client)!;
+        var headers = new Dictionary<string, string>();
+
+        CorrelationPropagator.Default.Inject(client, headers, PropagationCarriers.DictionarySetter);
+
+        Assert.Equal(newTrace.TraceId, client.TraceId);
+        Assert.EndsWith("-01", headers["traceparent"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_current_context_of_a_span_under_a_local_parent_carries_the_random_flag_like_InjectCurrent()
+    {
+        using var spans = new Correlation.Core.Tests.Support.TestSpans();
+        using var server = spans.Source.StartActivity("server", ActivityKind.Server, Headers.Extract($"00-{Headers.TraceId}-{Headers.SpanId}-03").ActivityContext)!;
+        using var client = spans.Source.StartActivity("client", ActivityKind.Client)!;
+        var fromCurrent = new Dictionary<string, string>();
+
+        var current = PropagatedContext.Current;
+        CorrelationPropagator.Default.Inject(current, fromCurrent, PropagationCarriers.DictionarySetter);
+
+        Assert.Equal(client.SpanId, current.ActivityContext.SpanId);
+        Assert.Equal((ActivityTraceFlags)3, current.ActivityContext.TraceFlags);
+        Assert.Equal($"00-{Headers.TraceId}-{client.SpanId.ToHexString()}-03", fromCurrent["traceparent"]);
+    }
 }
