@@ -269,16 +269,26 @@ public sealed class TracerProvider : IDisposable
         try
         {
             var result = Sampler.ShouldSample(ref options);
+            if ((uint)result <= (uint)ActivitySamplingResult.AllDataAndRecorded)
+            {
+                // None would leave the application without an Activity, hence without a trace context for its logs:
+                // a user sampler's "drop" is PropagationData, like ours.
+                return result == ActivitySamplingResult.None ? ActivitySamplingResult.PropagationData : result;
+            }
 
-            // None would leave the application without an Activity, hence without a trace context for its logs:
-            // a user sampler's "drop" is PropagationData, like ours.
-            return result == ActivitySamplingResult.None ? ActivitySamplingResult.PropagationData : result;
+            // Not a decision: .NET keeps the largest answer of all listeners, so 42 would beat every other SDK's
+            // AllDataAndRecorded and leave the span neither recording nor sampled for all of them; below None, no
+            // Activity at all. Treated like a sampler that throws.
+            CorrelationEventSource.Log.ErrorSwallowed(
+                _samplerName + ".ShouldSample",
+                "returned " + ((int)result).ToString(System.Globalization.CultureInfo.InvariantCulture) + ", not an ActivitySamplingResult; the default sampler decided");
         }
         catch (Exception ex)
         {
             CorrelationEventSource.Log.Swallowed(_samplerName + ".ShouldSample", ex);
-            return _fallbackSampler.ShouldSample(ref options);
         }
+
+        return _fallbackSampler.ShouldSample(ref options);
     }
 
     private void OnStarted(Activity span)

@@ -148,4 +148,30 @@ public class OpenTelemetryInteropTests
         Assert.Equal(0, disagreements);
         Assert.InRange(sampled, 400, 800);
     }
+
+    private sealed class UndefinedDecisionSampler : Sampler
+    {
+        public override ActivitySamplingResult ShouldSample(ref ActivityCreationOptions<ActivityContext> options)
+            => (ActivitySamplingResult)42;
+    }
+
+    [Fact]
+    public void An_undefined_decision_from_our_user_sampler_does_not_stop_their_sdk_recording_a_shared_span()
+    {
+        // .NET keeps the largest answer of all listeners: an out-of-range 42 beats their AllDataAndRecorded, and an
+        // Activity created with 42 is neither recording nor sampled.
+        var name = TraceTestKit.UniqueSourceName("Undefined");
+        using var source = new ActivitySource(name);
+        var ourSpans = new List<Activity>();
+        var theirSpans = new ConcurrentQueue<Activity>();
+        using var theirs = BuildTheirs(name, new Theirs.AlwaysOnSampler(), theirSpans);
+        using var ours = Ours.TracerProvider.CreateBuilder().AddSource(name).SetSampler(new UndefinedDecisionSampler()).AddInMemoryExporter(ourSpans).Build();
+
+        var span = source.StartActivity("shared");
+        Assert.NotNull(span);
+        Assert.True(span.Recorded);
+        span.Dispose();
+
+        Assert.Single(theirSpans);
+    }
 }

@@ -350,4 +350,31 @@ public class TracerProviderTests
         Assert.Equal(["child", "parent"], spans.Select(s => s.DisplayName));
         Assert.Equal(spans[1].SpanId, spans[0].ParentSpanId);
     }
+
+    private sealed class FixedSampler(ActivitySamplingResult result) : Sampler
+    {
+        public override ActivitySamplingResult ShouldSample(ref ActivityCreationOptions<ActivityContext> options) => result;
+    }
+
+    [Theory]
+    [InlineData(42)]
+    [InlineData(-1)]
+    public void A_user_sampler_returning_an_undefined_decision_gets_the_default_decision_and_is_reported(int decision)
+    {
+        using var diagnostics = new DiagnosticsCapture();
+        var name = TraceTestKit.UniqueSourceName();
+        using var source = new ActivitySource(name);
+        var spans = new List<Activity>();
+        using var provider = TracerProvider.CreateBuilder().AddSource(name)
+            .SetSampler(new FixedSampler((ActivitySamplingResult)decision)).AddInMemoryExporter(spans).Build();
+
+        var span = source.StartActivity("root");
+
+        // ParentBased(AlwaysOn)'s decision, as for a sampler that throws.
+        Assert.NotNull(span);
+        Assert.True(span.Recorded);
+        span.Dispose();
+        Assert.Single(spans);
+        Assert.True(diagnostics.Has("ErrorSwallowed", "FixedSampler.ShouldSample"));
+    }
 }
