@@ -485,4 +485,24 @@ public class TracerProviderTests
         Assert.False(source.HasListeners());
         Assert.Contains(liveSpans, s => s.DisplayName == "still traced");
     }
+
+    [Fact]
+    public void A_ConfigureResource_callback_that_throws_fails_Build_and_shuts_down_the_processors_it_was_given()
+    {
+        var name = TraceTestKit.UniqueSourceName();
+        using var source = new ActivitySource(name);
+        var calls = new ConcurrentQueue<string>();
+        var batch = new BatchSpanProcessor(new InMemorySpanExporter(new List<Activity>()));
+        var builder = TracerProvider.CreateBuilder().AddSource(name)
+            .AddProcessor(new OrderProcessor("p", calls))
+            .AddProcessor(batch)
+            .ConfigureResource(_ => throw new InvalidOperationException("resource failed"));
+
+        // Configuration code may throw; what it was handed must not live on (the batch worker thread, the exporter).
+        var error = Assert.Throws<InvalidOperationException>(() => builder.Build());
+        Assert.Equal("resource failed", error.Message);
+        Assert.Equal(["p:shutdown"], calls.ToArray());
+        Assert.False(batch.Shutdown(0)); // already shut down: Shutdown runs once
+        Assert.False(source.HasListeners());
+    }
 }
