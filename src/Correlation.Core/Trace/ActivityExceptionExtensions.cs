@@ -24,12 +24,21 @@ public static class ActivityExceptionExtensions
 
         try
         {
-            span.AddException(exception);
+            // Read here, each guarded, and handed to AddException, which then reads none of them itself: an exception
+            // whose Message or ToString throws still becomes an event and still fails the span.
+            var message = Read(exception, static e => e.Message, "Message");
+            var tags = new TagList
+            {
+                { "exception.message", message },
+                { "exception.stacktrace", Read(exception, static e => e.ToString(), "ToString") },
+                { "exception.type", exception.GetType().ToString() },
+            };
+            span.AddException(exception, tags);
 
             // An Ok status is final (OpenTelemetry API, "Set Status"): a handled failure recorded after it stays an event.
             if (span.Status != ActivityStatusCode.Ok)
             {
-                span.SetStatus(ActivityStatusCode.Error, exception.Message);
+                span.SetStatus(ActivityStatusCode.Error, message);
             }
         }
         catch (Exception ex)
@@ -38,5 +47,30 @@ public static class ActivityExceptionExtensions
         }
 
         return span;
+    }
+
+    private static string Read(Exception exception, Func<Exception, string> member, string memberName)
+    {
+        try
+        {
+            return member(exception);
+        }
+        catch (Exception ex)
+        {
+            CorrelationEventSource.Log.Swallowed(nameof(RecordException) + " (" + exception.GetType().Name + "." + memberName + ")", ex);
+            return "<" + memberName + " threw " + ex.GetType().FullName + ": " + SafeMessage(ex) + ">";
+        }
+    }
+
+    private static string SafeMessage(Exception ex)
+    {
+        try
+        {
+            return ex.Message;
+        }
+        catch (Exception)
+        {
+            return string.Empty;
+        }
     }
 }

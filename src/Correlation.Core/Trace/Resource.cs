@@ -59,19 +59,35 @@ public sealed class Resource
     /// <param name="key">The attribute key, for example <c>service.version</c>.</param>
     /// <returns>
     /// The text: a string as is, a bool as <c>true</c>/<c>false</c>, a number in invariant culture, an array's items
-    /// joined with <c>,</c>; <see langword="null"/> when absent.
+    /// joined with <c>,</c>, anything else its <c>ToString</c> (other sequences are not enumerated); <see langword="null"/>
+    /// when absent or when that <c>ToString</c> throws (reported). Never throws.
     /// </returns>
-    public string? GetString(string key) => GetAttribute(key) switch
+    public string? GetString(string key)
     {
-        null => null,
-        string s => s,
-        bool b => b ? "true" : "false",
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        System.Collections.IEnumerable e => Join(e),
-        var other => other.ToString(),
-    };
+        var value = GetAttribute(key);
+        try
+        {
+            return value switch
+            {
+                null => null,
+                string s => s,
+                bool b => b ? "true" : "false",
+                IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
 
-    private static string Join(System.Collections.IEnumerable items)
+                // Only arrays are lists, as in the OTLP exporter: any other sequence may be endless or self-containing.
+                Array a => Join(a),
+                var other => other.ToString(),
+            };
+        }
+        catch (Exception ex)
+        {
+            // A value is any object given in code; its ToString is user code, read by the log adapters on their path.
+            Diagnostics.CorrelationEventSource.Log.Swallowed("Resource attribute " + key, ex);
+            return null;
+        }
+    }
+
+    private static string Join(Array items)
     {
         var text = new StringBuilder();
         var first = true;

@@ -108,28 +108,34 @@ public sealed class SpanLimits
             return;
         }
 
-        var droppedAttributes = 0;
+        // Another provider on the same source may have applied its limits to this Activity already: what it dropped
+        // stays counted, and the stricter of each limit holds for both (they export the same Activity).
+        var previous = GetDroppedCounts(span);
+        var droppedAttributes = previous.DroppedAttributes;
         if (attributes > AttributeCountLimit)
         {
-            droppedAttributes = attributes - AttributeCountLimit;
+            droppedAttributes += attributes - AttributeCountLimit;
             TrimAttributes(span, AttributeCountLimit);
         }
 
+        var eventLimit = Math.Min(EventCountLimit, previous.EventCountLimit);
+        var linkLimit = Math.Min(LinkCountLimit, previous.LinkCountLimit);
         var counts = new SpanLimitCounts(
             droppedAttributes,
-            Math.Max(0, events - EventCountLimit),
-            Math.Max(0, links - LinkCountLimit),
-            EventCountLimit,
-            LinkCountLimit,
-            AttributePerEventCountLimit,
-            AttributePerLinkCountLimit);
+            Math.Max(0, events - eventLimit),
+            Math.Max(0, links - linkLimit),
+            eventLimit,
+            linkLimit,
+            Math.Min(AttributePerEventCountLimit, previous.AttributePerEventCountLimit),
+            Math.Min(AttributePerLinkCountLimit, previous.AttributePerLinkCountLimit));
         span.SetCustomProperty(PropertyName, counts);
 
         if (CorrelationEventSource.Log.IsEnabled())
         {
             CorrelationEventSource.Log.Dropped(
                 nameof(SpanLimits),
-                counts.DroppedAttributes + counts.DroppedEvents + counts.DroppedLinks,
+                counts.DroppedAttributes + counts.DroppedEvents + counts.DroppedLinks -
+                    (previous.DroppedAttributes + previous.DroppedEvents + previous.DroppedLinks), // not reported twice
                 "span '" + span.DisplayName + "' " + span.SpanId.ToHexString() + " exceeded its limits (attributes dropped " +
                 counts.DroppedAttributes + ", events " + counts.DroppedEvents + ", links " + counts.DroppedLinks +
                 (eventAttributesOver || linkAttributesOver ? ", and some event or link attributes" : string.Empty) + ")");

@@ -19,6 +19,8 @@ public sealed class TracerProvider : IDisposable
     private readonly SpanLimits _limits;
     private readonly Sampler _fallbackSampler = Configuration.SdkEnvironment.DefaultSampler();
     private readonly string _samplerName;
+    private readonly bool _clearInheritedRecorded;
+    private readonly bool _processorsNeedOnStart;
     private int _shutdown;
     private int _listenerDisposed;
     private long _droppedAfterShutdown;
@@ -51,7 +53,12 @@ public sealed class TracerProvider : IDisposable
             ActivityStopped = OnStopped,
         };
 
-        if (NeedsOnStart(processors))
+        // Only samplers that can drop the child of a sampled local parent need the start callback to clear the flag
+        // .NET copied from Activity.Current (see OnStarted); the default ParentBased delegates never do, so with them
+        // and processors that ignore OnStart no callback runs as a span starts.
+        _clearInheritedRecorded = CanDropChildOfSampledParent(sampler);
+        _processorsNeedOnStart = NeedsOnStart(processors);
+        if (_clearInheritedRecorded || _processorsNeedOnStart)
         {
             listener.ActivityStarted = OnStarted;
         }
@@ -269,21 +276,52 @@ public sealed class TracerProvider : IDisposable
         try
         {
             var result = Sampler.ShouldSample(ref options);
+            if ((uint)result <= (uint)ActivitySamplingResult.AllDataAndRecorded)
+            {
+                // None would leave the application without an Activity, hence without a trace context for its logs:
+                // a user sampler's "drop" is PropagationData, like ours.
+                return result == ActivitySamplingResult.None ? ActivitySamplingResult.PropagationData : result;
+            }
 
-            // None would leave the application without an Activity, hence without a trace context for its logs:
-            // a user sampler's "drop" is PropagationData, like ours.
-            return result == ActivitySamplingResult.None ? ActivitySamplingResult.PropagationData : result;
+            // Not a decision: .NET keeps the largest answer of all listeners, so 42 would beat every other SDK's
+            // AllDataAndRecorded and leave the span neither recording nor sampled for all of them; below None, no
+            // Activity at all. Treated like a sampler that throws.
+            CorrelationEventSource.Log.ErrorSwallowed(
+                _samplerName + ".ShouldSample",
+                "returned " + ((int)result).ToString(System.Globalization.CultureInfo.InvariantCulture) + ", not an ActivitySamplingResult; the default sampler decided");
         }
         catch (Exception ex)
         {
             CorrelationEventSource.Log.Swallowed(_samplerName + ".ShouldSample", ex);
-            return _fallbackSampler.ShouldSample(ref options);
         }
+
+        return _fallbackSampler.ShouldSample(ref options);
     }
+
+    private static bool CanDropChildOfSampledParent(Sampler sampler) => sampler switch
+    {
+        AlwaysOnSampler => false,
+        ParentBasedSampler { HasDefaultParentDelegates: true } => false,
+        _ => true,
+    };
 
     private void OnStarted(Activity span)
     {
         if (!span.IsAllDataRequested)
+        {
+            // Every listener answered PropagationData at most, so the span is not sampled; but .NET copies the Recorded
+            // flag of Activity.Current into a child it starts under it, whatever the samplers said (.NET 10 stopped
+            // this for an explicit parent context only). Left set, the dropped span would send sampled=01 downstream,
+            // write trace_flags=01 in its logs, and make its children sampled under a parent no one exports.
+            if (_clearInheritedRecorded && span.Recorded)
+            {
+                span.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+            }
+
+            return;
+        }
+
+        if (!_processorsNeedOnStart)
         {
             return;
         }

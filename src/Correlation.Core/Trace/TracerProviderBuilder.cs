@@ -124,30 +124,56 @@ public sealed class TracerProviderBuilder
     /// </summary>
     /// <returns>The provider; dispose it (or call <see cref="TracerProvider.Shutdown"/>) at exit to flush.</returns>
     /// <exception cref="InvalidOperationException">Build was already called.</exception>
+    /// <remarks>An exception from a <see cref="ConfigureResource"/> action fails the build; the processors added are then disposed.</remarks>
     public TracerProvider Build()
     {
         ThrowIfBuilt();
         _built = true;
         var environment = Configuration.SdkEnvironment.Process;
-        var resource = _resource;
-        if (resource is null)
+        try
         {
-            var resourceBuilder = new ResourceBuilder();
-            foreach (var configure in _configureResource)
+            var resource = _resource;
+            if (resource is null)
             {
-                configure(resourceBuilder);
+                var resourceBuilder = new ResourceBuilder();
+                foreach (var configure in _configureResource)
+                {
+                    configure(resourceBuilder);
+                }
+
+                resource = resourceBuilder.Build();
             }
 
-            resource = resourceBuilder.Build();
+            return new TracerProvider(
+                _sources.ToArray(),
+                _sampler ?? environment.ReadSampler(),
+                resource,
+                _limits ?? new SpanLimits(environment),
+                _processors.ToArray(),
+                environment.IsSdkDisabled());
         }
+        catch
+        {
+            // A user's ConfigureResource action threw: no provider will own the processors, and this builder cannot
+            // build again, so nothing else would ever stop a batch processor's worker thread or release its exporter.
+            DisposeProcessors();
+            throw;
+        }
+    }
 
-        return new TracerProvider(
-            _sources.ToArray(),
-            _sampler ?? environment.ReadSampler(),
-            resource,
-            _limits ?? new SpanLimits(environment),
-            _processors.ToArray(),
-            environment.IsSdkDisabled());
+    private void DisposeProcessors()
+    {
+        foreach (var processor in _processors)
+        {
+            try
+            {
+                processor.Dispose();
+            }
+            catch (Exception ex)
+            {
+                Diagnostics.CorrelationEventSource.Log.Swallowed(processor.GetType().Name + ".Dispose", ex);
+            }
+        }
     }
 
     /// <summary>Called first by every configuration method, and by extensions before they create what they add.</summary>

@@ -341,4 +341,40 @@ public class TraceFieldSetTests
             Assert.Equal("11803532876627986230", dd.GetValue(span, 0));
         }
     }
+
+    private sealed class ThrowingToString
+    {
+        public override string ToString() => throw new InvalidOperationException("ToString threw");
+    }
+
+    private sealed class NotAnArray : System.Collections.IEnumerable
+    {
+        // An endless or self-referencing sequence would never end; this one shows whether it is enumerated at all.
+        public System.Collections.IEnumerator GetEnumerator() => throw new InvalidOperationException("enumerated");
+
+        public override string ToString() => "not-an-array";
+    }
+
+    [Fact]
+    public void A_resource_value_whose_ToString_throws_or_that_is_not_an_array_never_breaks_or_hangs_a_log_event()
+    {
+        using var diagnostics = new Trace.DiagnosticsCapture();
+        var resource = new ResourceBuilder().IgnoreEnvironment().AddService("orders")
+            .AddAttribute("team", new ThrowingToString())
+            .AddAttribute("zones", new NotAnArray())
+            .Build();
+        var options = new TraceContextOptions { Resource = resource }.IncludeResource("team").IncludeResource("zones").IncludeResource(Resource.ServiceNameKey);
+        using var span = new Activity("op").SetParentId(ActivityTraceId.CreateFromString(TraceId), ActivitySpanId.CreateFromString(ParentId)).Start();
+
+        var fields = Read(TraceFieldSet.Create(options), span);
+
+        // One value that cannot be read costs only its own field (before: every resource field of every record, the
+        // sequence enumerated on each event): the span's ids and the other resource fields are written.
+        Assert.Equal(TraceId, fields["trace_id"]);
+        Assert.Equal("orders", fields[Resource.ServiceNameKey]);
+        Assert.Equal("not-an-array", fields["zones"]); // as the OTLP exporter writes it: only arrays are lists
+        Assert.False(fields.ContainsKey("team"));
+        Assert.Equal("orders", resource.ServiceName);
+        Assert.True(diagnostics.Has("ErrorSwallowed", "team", "ToString threw"));
+    }
 }

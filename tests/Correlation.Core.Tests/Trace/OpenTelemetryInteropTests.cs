@@ -148,4 +148,76 @@ public class OpenTelemetryInteropTests
         Assert.Equal(0, disagreements);
         Assert.InRange(sampled, 400, 800);
     }
+
+    private sealed class UndefinedDecisionSampler : Sampler
+    {
+        public override ActivitySamplingResult ShouldSample(ref ActivityCreationOptions<ActivityContext> options)
+            => (ActivitySamplingResult)42;
+    }
+
+    [Fact]
+    public void An_undefined_decision_from_our_user_sampler_does_not_stop_their_sdk_recording_a_shared_span()
+    {
+        // .NET keeps the largest answer of all listeners: an out-of-range 42 beats their AllDataAndRecorded, and an
+        // Activity created with 42 is neither recording nor sampled.
+        var name = TraceTestKit.UniqueSourceName("Undefined");
+        using var source = new ActivitySource(name);
+        var ourSpans = new List<Activity>();
+        var theirSpans = new ConcurrentQueue<Activity>();
+        using var theirs = BuildTheirs(name, new Theirs.AlwaysOnSampler(), theirSpans);
+        using var ours = Ours.TracerProvider.CreateBuilder().AddSource(name).SetSampler(new UndefinedDecisionSampler()).AddInMemoryExporter(ourSpans).Build();
+
+        var span = source.StartActivity("shared");
+        Assert.NotNull(span);
+        Assert.True(span.Recorded);
+        span.Dispose();
+
+        Assert.Single(theirSpans);
+    }
+
+    [Fact]
+    public void A_remote_unsampled_parent_that_their_sdk_records_anyway_is_recorded_for_ours_and_its_children_follow()
+    {
+        // traceparent ...-00: our ParentBased says drop, their AlwaysOn says record; .NET keeps the most detailed answer.
+        var name = TraceTestKit.UniqueSourceName("RemoteUnsampled");
+        using var source = new ActivitySource(name);
+        var ourSpans = new List<Activity>();
+        var theirSpans = new ConcurrentQueue<Activity>();
+        using var theirs = BuildTheirs(name, new Theirs.AlwaysOnSampler(), theirSpans);
+        using var ours = Ours.TracerProvider.CreateBuilder().AddSource(name).AddInMemoryExporter(ourSpans).Build();
+        Assert.True(ActivityContext.TryParse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00", null, isRemote: true, out var remote));
+
+        using (var server = source.StartActivity("server", ActivityKind.Server, remote))
+        {
+            Assert.NotNull(server);
+            Assert.True(server.Recorded);
+            using var child = source.StartActivity("child");
+            Assert.True(child!.Recorded); // a local sampled parent, for our ParentBased too
+        }
+
+        Assert.Equal(["child", "server"], ourSpans.Select(s => s.DisplayName).ToArray());
+        Assert.Equal(2, theirSpans.Count);
+    }
+
+    [Fact]
+    public void When_both_sdks_follow_an_unsampled_remote_parent_neither_exports_and_the_context_still_flows()
+    {
+        var name = TraceTestKit.UniqueSourceName("BothDrop");
+        using var source = new ActivitySource(name);
+        var ourSpans = new List<Activity>();
+        var theirSpans = new ConcurrentQueue<Activity>();
+        using var theirs = BuildTheirs(name, new Theirs.ParentBasedSampler(new Theirs.AlwaysOnSampler()), theirSpans);
+        using var ours = Ours.TracerProvider.CreateBuilder().AddSource(name).AddInMemoryExporter(ourSpans).Build();
+        Assert.True(ActivityContext.TryParse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00", null, isRemote: true, out var remote));
+
+        using (var server = source.StartActivity("server", ActivityKind.Server, remote))
+        {
+            Assert.NotNull(server);
+            Assert.False(server.Recorded);
+            Assert.Equal(remote.TraceId, server.TraceId);
+        }
+
+        Assert.Empty(ourSpans);
+        Assert.Empty(theirSpans);
+    }
 }

@@ -105,4 +105,39 @@ public class SpanLimitsTests
             Assert.Equal(0, SpanLimits.GetDroppedCounts(spans[0]).DroppedEvents);
         }
     }
+
+    [Fact]
+    public void Two_providers_with_different_limits_on_one_source_keep_every_dropped_count_and_the_strictest_limits()
+    {
+        // One Activity, two providers: each trims it in turn, so both must export what the stricter left and count all
+        // that was discarded. Before, the second provider's counts replaced the first's (attributes dropped: 0).
+        var name = TraceTestKit.UniqueSourceName("Limits");
+        using var source = new ActivitySource(name);
+        var first = new List<Activity>();
+        var second = new List<Activity>();
+        using var attributesStrict = TracerProvider.CreateBuilder().AddSource(name).SetSampler(new AlwaysOnSampler())
+            .SetSpanLimits(new SpanLimits { AttributeCountLimit = 3 }).AddInMemoryExporter(first).Build();
+        using var eventsStrict = TracerProvider.CreateBuilder().AddSource(name).SetSampler(new AlwaysOnSampler())
+            .SetSpanLimits(new SpanLimits { AttributeCountLimit = 4, EventCountLimit = 1 }).AddInMemoryExporter(second).Build();
+
+        using (var span = source.StartActivity("shared"))
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                span!.SetTag("k" + i, i);
+            }
+
+            span!.AddEvent(new ActivityEvent("e1"));
+            span.AddEvent(new ActivityEvent("e2"));
+        }
+
+        var ended = Assert.Single(first);
+        Assert.Same(ended, Assert.Single(second));
+        Assert.Equal(["k0", "k1", "k2"], ended.TagObjects.Select(t => t.Key).ToArray());
+        var counts = SpanLimits.GetDroppedCounts(ended);
+        Assert.Equal(2, counts.DroppedAttributes);
+        Assert.Equal(1, counts.DroppedEvents);
+        Assert.Equal(1, counts.EventCountLimit);
+        Assert.Equal(128, counts.LinkCountLimit);
+    }
 }

@@ -350,4 +350,159 @@ public class TracerProviderTests
         Assert.Equal(["child", "parent"], spans.Select(s => s.DisplayName));
         Assert.Equal(spans[1].SpanId, spans[0].ParentSpanId);
     }
+
+    private sealed class FixedSampler(ActivitySamplingResult result) : Sampler
+    {
+        public override ActivitySamplingResult ShouldSample(ref ActivityCreationOptions<ActivityContext> options) => result;
+    }
+
+    [Theory]
+    [InlineData(42)]
+    [InlineData(-1)]
+    public void A_user_sampler_returning_an_undefined_decision_gets_the_default_decision_and_is_reported(int decision)
+    {
+        using var diagnostics = new DiagnosticsCapture();
+        var name = TraceTestKit.UniqueSourceName();
+        using var source = new ActivitySource(name);
+        var spans = new List<Activity>();
+        using var provider = TracerProvider.CreateBuilder().AddSource(name)
+            .SetSampler(new FixedSampler((ActivitySamplingResult)decision)).AddInMemoryExporter(spans).Build();
+
+        var span = source.StartActivity("root");
+
+        // ParentBased(AlwaysOn)'s decision, as for a sampler that throws.
+        Assert.NotNull(span);
+        Assert.True(span.Recorded);
+        span.Dispose();
+        Assert.Single(spans);
+        Assert.True(diagnostics.Has("ErrorSwallowed", "FixedSampler.ShouldSample"));
+    }
+
+    private sealed class NullTagSampler : Sampler
+    {
+        public override ActivitySamplingResult ShouldSample(ref ActivityCreationOptions<ActivityContext> options)
+        {
+            options.SamplingTags.Add("sampler.null", null);
+            options.SamplingTags.Add("sampler.array", new object?[] { null, "x" });
+            return ActivitySamplingResult.AllDataAndRecorded;
+        }
+    }
+
+    [Fact]
+    public void Null_valued_attributes_from_a_sampler_survive_the_limits_and_the_console_exporter()
+    {
+        var name = TraceTestKit.UniqueSourceName();
+        using var source = new ActivitySource(name);
+        var spans = new List<Activity>();
+        var console = new StringWriter();
+        using var provider = TracerProvider.CreateBuilder().AddSource(name).SetSampler(new NullTagSampler())
+            .SetSpanLimits(new SpanLimits { AttributeCountLimit = 2 })
+            .AddInMemoryExporter(spans).AddConsoleExporter(console).Build();
+
+        using (var span = source.StartActivity("nulls"))
+        {
+            span!.SetTag("app", "kept?");
+        }
+
+        var ended = Assert.Single(spans);
+        Assert.Equal(["sampler.null", "sampler.array"], ended.TagObjects.Select(t => t.Key).ToArray());
+        Assert.Equal(1, SpanLimits.GetDroppedCounts(ended).DroppedAttributes);
+        Assert.Contains("name=\"nulls\"", console.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Building_and_disposing_providers_while_other_threads_trace_never_throws_into_them_and_leaves_no_listener()
+    {
+        var name = TraceTestKit.UniqueSourceName("Churn");
+        using var source = new ActivitySource(name);
+        var spans = new ConcurrentQueue<Activity>();
+        var errors = new ConcurrentQueue<Exception>();
+        using var stop = new CancellationTokenSource();
+        long started = 0;
+
+        // One provider lives through the whole churn: the others coming and going must never take its listener away.
+        var liveSpans = new List<Activity>();
+        var live = TracerProvider.CreateBuilder().AddSource(name).SetSampler(new AlwaysOnSampler())
+            .AddProcessor(new BatchSpanProcessor(new InMemorySpanExporter(liveSpans))).Build();
+
+        var tracers = Enumerable.Range(0, 4).Select(_ => new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    using var parent = source.StartActivity("parent");
+                    using (var child = source.StartActivity("child"))
+                    {
+                        child?.SetTag("k", 1);
+                        child?.RecordException(new InvalidOperationException("x"));
+                    }
+
+                    Interlocked.Increment(ref started);
+                }
+                catch (Exception ex)
+                {
+                    errors.Enqueue(ex);
+                }
+            }
+        }) { IsBackground = true }).ToArray();
+        foreach (var t in tracers)
+        {
+            t.Start();
+        }
+
+        for (var i = 0; i < 200; i++)
+        {
+            var builder = TracerProvider.CreateBuilder().AddSource(i % 2 == 0 ? name : "Churn.*")
+                .SetSampler(i % 3 == 0 ? new TraceIdRatioSampler(0.5) : new ParentBasedSampler(new AlwaysOnSampler(), localParentSampled: new AlwaysOffSampler()));
+            builder = i % 2 == 0
+                ? builder.AddProcessor(new BatchSpanProcessor(new InMemorySpanExporter(new List<Activity>())))
+                : builder.AddProcessor(new SimpleSpanProcessor(new InMemorySpanExporter(new List<Activity>())));
+            using var churn = builder.Build();
+            using var second = TracerProvider.CreateBuilder().AddSource(name).AddProcessor(new ThrowingProcessor()).Build();
+            Thread.Yield();
+        }
+
+        var before = Interlocked.Read(ref started);
+        Assert.True(TraceTestKit.WaitUntil(() => Interlocked.Read(ref started) > before + 10));
+        stop.Cancel();
+        foreach (var t in tracers)
+        {
+            Assert.True(t.Join(10000));
+        }
+
+        // The tracing threads filled the live provider's queue (dropping is its right); once drained, it still records.
+        Assert.True(source.HasListeners());
+        Assert.True(live.ForceFlush(10000));
+        using (var probe = source.StartActivity("still traced"))
+        {
+            Assert.NotNull(probe);
+            Assert.True(probe.Recorded);
+        }
+
+        live.Dispose();
+        Assert.Empty(errors);
+        Assert.False(source.HasListeners());
+        Assert.Contains(liveSpans, s => s.DisplayName == "still traced");
+    }
+
+    [Fact]
+    public void A_ConfigureResource_callback_that_throws_fails_Build_and_shuts_down_the_processors_it_was_given()
+    {
+        var name = TraceTestKit.UniqueSourceName();
+        using var source = new ActivitySource(name);
+        var calls = new ConcurrentQueue<string>();
+        var batch = new BatchSpanProcessor(new InMemorySpanExporter(new List<Activity>()));
+        var builder = TracerProvider.CreateBuilder().AddSource(name)
+            .AddProcessor(new OrderProcessor("p", calls))
+            .AddProcessor(batch)
+            .ConfigureResource(_ => throw new InvalidOperationException("resource failed"));
+
+        // Configuration code may throw; what it was handed must not live on (the batch worker thread, the exporter).
+        var error = Assert.Throws<InvalidOperationException>(() => builder.Build());
+        Assert.Equal("resource failed", error.Message);
+        Assert.Equal(["p:shutdown"], calls.ToArray());
+        Assert.False(batch.Shutdown(0)); // already shut down: Shutdown runs once
+        Assert.False(source.HasListeners());
+    }
 }

@@ -211,4 +211,32 @@ public class ParentBasedSamplerTests
     [Fact]
     public void Null_root_is_a_configuration_error()
         => Assert.Throws<ArgumentNullException>(() => new ParentBasedSampler(null!));
+
+    [Fact]
+    public void A_delegate_that_drops_the_child_of_a_recording_parent_leaves_the_parent_exported_and_the_child_unsampled()
+    {
+        var name = TraceTestKit.UniqueSourceName("DropChild");
+        using var source = new ActivitySource(name);
+        var spans = new List<Activity>();
+        using var provider = TracerProvider.CreateBuilder().AddSource(name)
+            .SetSampler(new ParentBasedSampler(new AlwaysOnSampler(), localParentSampled: new AlwaysOffSampler()))
+            .AddInMemoryExporter(spans).Build();
+
+        using (var parent = source.StartActivity("parent"))
+        {
+            using var child = source.StartActivity("child");
+            Assert.NotNull(child);
+            // .NET copies the Recorded flag of Activity.Current into a child whatever the samplers said: the dropped
+            // child then claimed sampled=01 downstream and in its logs, and its own children were sampled, orphaned.
+            Assert.False(child.Recorded);
+            Assert.False(child.IsAllDataRequested);
+            Assert.EndsWith("-00", child.Id, StringComparison.Ordinal);
+            Assert.Equal(parent!.TraceId, child.TraceId);
+            Assert.Equal(parent.SpanId, child.ParentSpanId);
+            using var grandchild = source.StartActivity("grandchild");
+            Assert.False(grandchild!.Recorded); // local unsampled parent: the default AlwaysOff
+        }
+
+        Assert.Equal("parent", Assert.Single(spans).DisplayName);
+    }
 }
