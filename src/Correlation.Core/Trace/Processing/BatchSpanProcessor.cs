@@ -15,7 +15,9 @@ namespace Correlation.Trace.Processing;
 /// whatever their timeout, give up on an exporter call that has run longer than
 /// <see cref="BatchSpanProcessorOptions.ExporterTimeoutMilliseconds"/>: the worker stays in that call, the caller does
 /// not wait for it. A shutdown that gives up counts every span not yet exported (queued or in the stuck batch) as
-/// dropped. The exporter is disposed once the worker has exited.
+/// dropped. The exporter is disposed once the worker has exited. Called on the worker itself (from inside the exporter,
+/// or a span its export ended), ForceFlush and Shutdown return <see langword="false"/> at once and the worker carries
+/// them out when the exporter call returns.
 /// </summary>
 public sealed class BatchSpanProcessor : SpanProcessor
 {
@@ -155,6 +157,14 @@ public sealed class BatchSpanProcessor : SpanProcessor
         }
 
         _wake.Release();
+
+        // On the worker (an exporter, or a span its export ended, flushing): it cannot wait for itself. The request
+        // stands and is answered once the current exporter call returns.
+        if (OnWorker)
+        {
+            return false;
+        }
+
         return WaitFor(() => Interlocked.Read(ref _flushCompleted) >= request, stopwatch, timeoutMilliseconds);
     }
 
@@ -164,12 +174,22 @@ public sealed class BatchSpanProcessor : SpanProcessor
         var stopwatch = Stopwatch.StartNew();
         Interlocked.Exchange(ref _shutdownTarget, _queue.Close());
         _wake.Release();
-        var drained = WaitFor(() => _workerExited, stopwatch, timeoutMilliseconds);
+
+        // On the worker (an exporter, or a span its export ended, shutting down): waiting for the worker would wait for
+        // itself until the export timeout, then give up on every span. Once the current exporter call returns, the
+        // worker drains up to the target and shuts the exporter down as usual.
+        var onWorker = OnWorker;
+        var drained = !onWorker && WaitFor(() => _workerExited, stopwatch, timeoutMilliseconds);
 
         var full = DroppedFullCount;
         if (full > 0)
         {
             CorrelationEventSource.Log.Dropped(nameof(BatchSpanProcessor), full, "the queue was full");
+        }
+
+        if (onWorker)
+        {
+            return false;
         }
 
         if (!drained)
@@ -200,6 +220,8 @@ public sealed class BatchSpanProcessor : SpanProcessor
     }
 
     internal override void SetProviderSettings(Resource resource, SpanLimits limits) => SetExporterSettings(_exporter, resource, limits);
+
+    private bool OnWorker => Environment.CurrentManagedThreadId == _worker.ManagedThreadId;
 
     private bool WaitFor(Func<bool> done, Stopwatch stopwatch, int timeoutMilliseconds)
     {

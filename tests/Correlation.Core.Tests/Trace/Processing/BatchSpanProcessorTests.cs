@@ -343,6 +343,41 @@ public class BatchSpanProcessorTests
     }
 
     [Fact]
+    public void ForceFlush_and_Shutdown_called_from_inside_the_exporter_do_not_wait_for_it_and_lose_nothing()
+    {
+        // An exporter (or a span its export ends, through a processor callback) that flushes or shuts the pipeline down
+        // runs on the worker: waiting for the worker there waits for itself, until the export timeout, and a shutdown
+        // that gives up then drops every span, those of the export in progress included.
+        BatchSpanProcessor? processor = null;
+        bool? flushed = null;
+        bool? shutDown = null;
+        var exporter = new ScriptedExporter();
+        exporter.OnExport = _ =>
+        {
+            if (shutDown is null)
+            {
+                flushed = processor!.ForceFlush(3000);
+                shutDown = processor.Shutdown(3000);
+            }
+
+            return ExportResult.Success;
+        };
+        processor = new BatchSpanProcessor(exporter, Options(batch: 2, delay: 600_000));
+        for (var i = 0; i < 6; i++)
+        {
+            processor.OnEnd(TraceTestKit.NewRecordedSpan());
+        }
+
+        Assert.True(TraceTestKit.WaitUntil(() => Volatile.Read(ref exporter.ShutdownCount) == 1));
+        Assert.False(flushed);
+        Assert.False(shutDown);
+        Assert.Equal(6, processor.ExportedCount);
+        Assert.Equal(0, processor.DroppedCount);
+        Assert.Equal(1, Volatile.Read(ref exporter.FlushCount));
+        processor.Dispose();
+    }
+
+    [Fact]
     public void Shutdown_disposes_the_exporter_once_the_worker_has_exited()
     {
         var exporter = new ScriptedExporter();
