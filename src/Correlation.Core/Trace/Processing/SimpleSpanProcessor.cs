@@ -5,8 +5,9 @@ using Correlation.Trace.Exporting;
 namespace Correlation.Trace.Processing;
 
 /// <summary>
-/// Exports each sampled span as it ends, on the ending thread (one export at a time). For tests, the console and
-/// debugging; use <see cref="BatchSpanProcessor"/> for a network exporter. With a finite timeout, ForceFlush and
+/// Exports each sampled span as it ends, on the ending thread (one export at a time; a span that the exporter's own
+/// work ends on that thread during an export is dropped and counted, never exported re-entrantly). For tests, the
+/// console and debugging; use <see cref="BatchSpanProcessor"/> for a network exporter. With a finite timeout, ForceFlush and
 /// Shutdown return within it even if the exporter hangs. ForceFlush and Shutdown wait for an export in progress;
 /// Shutdown then shuts the exporter down and disposes it.
 /// </summary>
@@ -15,6 +16,7 @@ public sealed class SimpleSpanProcessor : SpanProcessor
     private readonly SpanExporter _exporter;
     private readonly Lock _exportLock = new();
     private long _dropped;
+    private int _reentryReported;
 
     /// <summary>Creates the processor.</summary>
     /// <param name="exporter">The exporter it owns (shut down with the processor).</param>
@@ -24,7 +26,7 @@ public sealed class SimpleSpanProcessor : SpanProcessor
         _exporter = exporter;
     }
 
-    /// <summary>The number of spans that ended after shutdown or whose export failed.</summary>
+    /// <summary>The number of spans that ended after shutdown, whose export failed, or that the exporter's own work ended during an export.</summary>
     public long DroppedCount => Interlocked.Read(ref _dropped);
 
     /// <inheritdoc/>
@@ -38,6 +40,19 @@ public sealed class SimpleSpanProcessor : SpanProcessor
         if (IsShutdown)
         {
             Interlocked.Increment(ref _dropped);
+            return;
+        }
+
+        // A span that the exporter's own work ended on this thread, in the middle of its Export (a traced HTTP call):
+        // exporting it would re-enter Export, whose call ends another span, and so on until the stack overflows.
+        if (_exportLock.IsHeldByCurrentThread)
+        {
+            Interlocked.Increment(ref _dropped);
+            if (Interlocked.Exchange(ref _reentryReported, 1) == 0)
+            {
+                CorrelationEventSource.Log.Warning(nameof(SimpleSpanProcessor), "a span ended inside " + _exporter.GetType().Name + ".Export on the exporting thread (the exporter's own work is traced): dropped and counted, not exported into the export in progress");
+            }
+
             return;
         }
 

@@ -157,6 +157,35 @@ public class SimpleSpanProcessorTests
     }
 
     [Fact]
+    public void A_span_the_exporter_itself_ends_during_an_export_is_dropped_not_exported_into_it_again()
+    {
+        // An exporter whose work is traced (an HttpClient call with System.Net.Http among the sources) ends a span on
+        // the exporting thread in the middle of Export. Exporting it there re-enters Export, whose own call ends
+        // another span: unbounded recursion (a stack overflow kills the process). Capped here at a few levels.
+        var name = TraceTestKit.UniqueSourceName();
+        using var source = new ActivitySource(name);
+        var exporter = new ScriptedExporter();
+        var calls = 0;
+        exporter.OnExport = _ =>
+        {
+            if (Interlocked.Increment(ref calls) <= 5)
+            {
+                source.StartActivity("exporter's own call")?.Dispose();
+            }
+
+            return ExportResult.Success;
+        };
+        var processor = new SimpleSpanProcessor(exporter);
+        using (Correlation.Trace.TracerProvider.CreateBuilder().AddSource(name).AddProcessor(processor).Build())
+        {
+            source.StartActivity("application")?.Dispose();
+            Assert.Equal(0, Volatile.Read(ref exporter.Overlaps));
+            Assert.Equal("application", Assert.Single(exporter.Spans).DisplayName);
+            Assert.Equal(1, processor.DroppedCount);
+        }
+    }
+
+    [Fact]
     public void Shutdown_disposes_the_exporter()
     {
         var exporter = new ScriptedExporter();
