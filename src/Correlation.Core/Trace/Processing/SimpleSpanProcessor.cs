@@ -9,7 +9,8 @@ namespace Correlation.Trace.Processing;
 /// work ends on that thread during an export is dropped and counted, never exported re-entrantly). For tests, the
 /// console and debugging; use <see cref="BatchSpanProcessor"/> for a network exporter. With a finite timeout, ForceFlush and
 /// Shutdown return within it even if the exporter hangs. ForceFlush and Shutdown wait for an export in progress;
-/// Shutdown then shuts the exporter down and disposes it.
+/// Shutdown then shuts the exporter down and disposes it. Called from inside the exporter on the exporting thread, they
+/// return <see langword="false"/> at once and are carried out when the exporter call returns.
 /// </summary>
 public sealed class SimpleSpanProcessor : SpanProcessor
 {
@@ -17,6 +18,12 @@ public sealed class SimpleSpanProcessor : SpanProcessor
     private readonly Lock _exportLock = new();
     private long _dropped;
     private int _reentryReported;
+
+    // Set, under the export lock, by a ForceFlush or Shutdown called from inside an exporter call; run when it returns.
+    private bool _flushDeferred;
+    private bool _shutdownDeferred;
+    private int _deferredFlushTimeout;
+    private int _deferredShutdownTimeout;
 
     /// <summary>Creates the processor.</summary>
     /// <param name="exporter">The exporter it owns (shut down with the processor).</param>
@@ -79,6 +86,8 @@ public sealed class SimpleSpanProcessor : SpanProcessor
                 Interlocked.Increment(ref _dropped);
                 CorrelationEventSource.Log.Swallowed(_exporter.GetType().Name + ".Export", ex);
             }
+
+            RunDeferred();
         }
     }
 
@@ -91,6 +100,15 @@ public sealed class SimpleSpanProcessor : SpanProcessor
             return true;
         }
 
+        // Called on the thread of the exporter call in progress (from inside the exporter, or a span it ended): that
+        // call is the caller's own, so waiting for it would wait for ourselves. Flushed once it returns.
+        if (_exportLock.IsHeldByCurrentThread)
+        {
+            _deferredFlushTimeout = timeoutMilliseconds;
+            _flushDeferred = true;
+            return false;
+        }
+
         // A span that ended before the call may still be in an export on another thread (SPEC 17: flush exports
         // everything ended before it): wait for that export, then flush.
         return RunBounded(
@@ -98,7 +116,14 @@ public sealed class SimpleSpanProcessor : SpanProcessor
             {
                 lock (_exportLock)
                 {
-                    return _exporter.ForceFlush(timeoutMilliseconds);
+                    try
+                    {
+                        return _exporter.ForceFlush(timeoutMilliseconds);
+                    }
+                    finally
+                    {
+                        RunDeferred();
+                    }
                 }
             },
             timeoutMilliseconds);
@@ -107,6 +132,16 @@ public sealed class SimpleSpanProcessor : SpanProcessor
     /// <inheritdoc/>
     protected override bool OnShutdown(int timeoutMilliseconds)
     {
+        // Called on the thread of the exporter call in progress (from inside the exporter, or a span it ended): the
+        // exporter must not be shut down under that call, and waiting for it would wait for ourselves. Shut down once
+        // it returns (spans ending meanwhile are already dropped: IsShutdown is set).
+        if (_exportLock.IsHeldByCurrentThread)
+        {
+            _deferredShutdownTimeout = timeoutMilliseconds;
+            _shutdownDeferred = true;
+            return false;
+        }
+
         // An export in progress on another thread finishes first (SPEC 17: shutdown waits for in-flight span ends),
         // so the exporter is never shut down or disposed under a running Export.
         var result = RunBounded(
@@ -114,27 +149,69 @@ public sealed class SimpleSpanProcessor : SpanProcessor
             {
                 lock (_exportLock)
                 {
-                    try
-                    {
-                        return _exporter.Shutdown(timeoutMilliseconds);
-                    }
-                    finally
-                    {
-                        DisposeExporter();
-                    }
+                    return ShutdownExporter(timeoutMilliseconds);
                 }
             },
             timeoutMilliseconds);
 
         // Reported after the wait: the export that was in progress may have failed, and a span that ended while
         // shutdown waited for it was dropped; both count.
+        ReportDropped();
+        return result;
+    }
+
+    /// <summary>Under the export lock, once an exporter call returns: the flush or shutdown asked for from inside it.</summary>
+    private void RunDeferred()
+    {
+        if (_shutdownDeferred)
+        {
+            // A shutdown flushes too: the deferred flush is part of it.
+            _shutdownDeferred = false;
+            _flushDeferred = false;
+            ShutdownExporter(_deferredShutdownTimeout);
+            ReportDropped();
+            return;
+        }
+
+        if (_flushDeferred)
+        {
+            _flushDeferred = false;
+            try
+            {
+                _exporter.ForceFlush(_deferredFlushTimeout);
+            }
+            catch (Exception ex)
+            {
+                CorrelationEventSource.Log.Swallowed(_exporter.GetType().Name + ".ForceFlush", ex);
+            }
+
+            // The exporter's flush may itself have asked for a shutdown.
+            if (_shutdownDeferred)
+            {
+                RunDeferred();
+            }
+        }
+    }
+
+    private bool ShutdownExporter(int timeoutMilliseconds)
+    {
+        try
+        {
+            return _exporter.Shutdown(timeoutMilliseconds);
+        }
+        finally
+        {
+            DisposeExporter();
+        }
+    }
+
+    private void ReportDropped()
+    {
         var dropped = DroppedCount;
         if (dropped > 0)
         {
             CorrelationEventSource.Log.Dropped(nameof(SimpleSpanProcessor), dropped, "export failed or span ended after shutdown");
         }
-
-        return result;
     }
 
     /// <summary>

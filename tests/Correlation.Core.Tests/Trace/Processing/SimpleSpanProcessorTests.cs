@@ -185,6 +185,37 @@ public class SimpleSpanProcessorTests
         }
     }
 
+    [Theory]
+    [InlineData(Timeout.Infinite)]
+    [InlineData(5000)]
+    public void Flush_and_shutdown_called_from_inside_the_exporter_run_once_its_export_returns_not_under_it(int timeout)
+    {
+        // An exporter that flushes or shuts the pipeline down from its Export (say, on a fatal error): the export in
+        // progress is the caller's own, so neither may wait for it, nor flush, shut down or dispose the exporter under it.
+        var exporter = new ScriptedExporter();
+        var processor = new SimpleSpanProcessor(exporter);
+        var results = new List<bool>();
+        var seenByExport = (Flushes: -1, Shutdowns: -1, Disposals: -1);
+        exporter.OnExport = _ =>
+        {
+            results.Add(processor.ForceFlush(timeout));
+            results.Add(processor.Shutdown(timeout));
+            seenByExport = (Volatile.Read(ref exporter.FlushCount), Volatile.Read(ref exporter.ShutdownCount), Volatile.Read(ref exporter.DisposeCount));
+            return ExportResult.Success;
+        };
+
+        processor.OnEnd(TraceTestKit.NewRecordedSpan());
+
+        Assert.Equal([false, false], results);
+        Assert.Equal((0, 0, 0), seenByExport);
+        Assert.Equal(1, Volatile.Read(ref exporter.ShutdownCount));
+        Assert.Equal(1, Volatile.Read(ref exporter.DisposeCount));
+        Assert.Single(exporter.Spans);
+        Assert.Equal(0, processor.DroppedCount);
+        processor.OnEnd(TraceTestKit.NewRecordedSpan());
+        Assert.Equal(1, processor.DroppedCount);
+    }
+
     [Fact]
     public void Shutdown_disposes_the_exporter()
     {
