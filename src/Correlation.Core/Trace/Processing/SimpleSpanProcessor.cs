@@ -73,9 +73,13 @@ public sealed class SimpleSpanProcessor : SpanProcessor
                 return;
             }
 
-            // Counted under the lock, so shutdown, which waits for it, reports this export's failure too.
+            // Counted under the lock, so shutdown, which waits for it, reports this export's failure too. The
+            // exporter's own work is not traced by us (see TracingSuppression): a span it started, e.g. an HttpClient
+            // connection opened on a pool thread, would otherwise wait for this lock, held by the export that waits
+            // for that connection.
             try
             {
+                using var suppressed = TracingSuppression.Enter();
                 if (_exporter.Export(new ReadOnlySpan<Activity>(ref span)) != ExportResult.Success)
                 {
                     Interlocked.Increment(ref _dropped);
@@ -118,6 +122,7 @@ public sealed class SimpleSpanProcessor : SpanProcessor
                 {
                     try
                     {
+                        using var suppressed = TracingSuppression.Enter();
                         return _exporter.ForceFlush(timeoutMilliseconds);
                     }
                     finally
@@ -178,6 +183,7 @@ public sealed class SimpleSpanProcessor : SpanProcessor
             _flushDeferred = false;
             try
             {
+                using var suppressed = TracingSuppression.Enter();
                 _exporter.ForceFlush(_deferredFlushTimeout);
             }
             catch (Exception ex)
@@ -197,6 +203,7 @@ public sealed class SimpleSpanProcessor : SpanProcessor
     {
         try
         {
+            using var suppressed = TracingSuppression.Enter();
             return _exporter.Shutdown(timeoutMilliseconds);
         }
         finally
