@@ -391,6 +391,10 @@ public sealed class BatchSpanProcessor : SpanProcessor
         var delivered = false;
         try
         {
+            // The exporter's own work (an HttpClient call) is not traced by us: its spans would be the next export's,
+            // whose call makes more, so an idle application would never stop exporting. Per call, never for the
+            // worker's life: while some scope is open, every span start pays one AsyncLocal read.
+            using var suppressed = TracingSuppression.Enter();
             delivered = _exporter.Export(new ReadOnlySpan<Activity>(_batch, 0, count)) == ExportResult.Success;
         }
         catch (Exception ex)
@@ -421,6 +425,7 @@ public sealed class BatchSpanProcessor : SpanProcessor
 
         try
         {
+            using var suppressed = TracingSuppression.Enter();
             _exporter.ForceFlush(_exporterTimeoutMilliseconds);
         }
         catch (Exception ex)
@@ -442,6 +447,7 @@ public sealed class BatchSpanProcessor : SpanProcessor
 
         try
         {
+            using var suppressed = TracingSuppression.Enter();
             _exporter.Shutdown(_exporterTimeoutMilliseconds);
         }
         finally
@@ -475,6 +481,7 @@ public sealed class BatchSpanProcessor : SpanProcessor
     {
         try
         {
+            using var suppressed = TracingSuppression.Enter();
             _exporter.Dispose();
         }
         catch (Exception ex)

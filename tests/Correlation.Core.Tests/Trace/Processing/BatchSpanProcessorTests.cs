@@ -378,6 +378,33 @@ public class BatchSpanProcessorTests
     }
 
     [Fact]
+    public void The_exporters_own_traced_work_does_not_become_spans_that_the_next_export_sends()
+    {
+        // A user's exporter whose call is traced (an HttpClient with System.Net.Http among the sources): each export
+        // made a span that the next export sent, whose call made another, so an idle application never stopped
+        // exporting. The OTLP exporter suppresses its own tracing; a user's exporter has no public way to.
+        var name = TraceTestKit.UniqueSourceName();
+        using var source = new ActivitySource(name);
+        var exporter = new ScriptedExporter();
+        exporter.OnExport = _ =>
+        {
+            source.StartActivity("exporter's own call")?.Dispose();
+            return ExportResult.Success;
+        };
+        using var provider = Correlation.Trace.TracerProvider.CreateBuilder()
+            .AddSource(name)
+            .AddProcessor(new BatchSpanProcessor(exporter, Options(delay: 600_000)))
+            .Build();
+
+        source.StartActivity("application")?.Dispose();
+        Assert.True(provider.ForceFlush(10_000));
+        Assert.True(provider.ForceFlush(10_000));
+        Assert.True(provider.ForceFlush(10_000));
+
+        Assert.Equal(["application"], exporter.Spans.Select(s => s.DisplayName));
+    }
+
+    [Fact]
     public void Shutdown_disposes_the_exporter_once_the_worker_has_exited()
     {
         var exporter = new ScriptedExporter();
