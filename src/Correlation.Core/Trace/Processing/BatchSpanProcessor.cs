@@ -165,7 +165,10 @@ public sealed class BatchSpanProcessor : SpanProcessor
             return false;
         }
 
-        return WaitFor(() => Interlocked.Read(ref _flushCompleted) >= request, stopwatch, timeoutMilliseconds);
+        // The worker answers every flush as it exits; after a shutdown that gave up, the spans this flush waited for
+        // were dropped, not exported.
+        return WaitFor(() => Interlocked.Read(ref _flushCompleted) >= request, stopwatch, timeoutMilliseconds) &&
+            !(Interlocked.Read(ref _flushCompleted) == long.MaxValue && _abandoned);
     }
 
     /// <inheritdoc/>

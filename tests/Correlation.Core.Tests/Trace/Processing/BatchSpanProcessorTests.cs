@@ -317,6 +317,32 @@ public class BatchSpanProcessorTests
     }
 
     [Fact]
+    public void A_flush_waiting_when_a_shutdown_gives_up_on_its_spans_reports_failure_not_success()
+    {
+        using var gate = new ManualResetEventSlim(false);
+        var exporter = new ScriptedExporter { Gate = gate };
+        var processor = new BatchSpanProcessor(exporter, Options(batch: 1, delay: 600_000));
+        for (var i = 0; i < 3; i++)
+        {
+            processor.OnEnd(TraceTestKit.NewRecordedSpan());
+        }
+
+        Assert.True(TraceTestKit.WaitUntil(() => Volatile.Read(ref exporter.Entered) == 1));
+        var flushed = true;
+        var flush = new Thread(() => flushed = processor.ForceFlush(Timeout.Infinite));
+        flush.Start();
+        Assert.False(flush.Join(200));
+
+        // The shutdown gives up: all three spans are dropped, so the flush waiting for them did not succeed.
+        Assert.False(processor.Shutdown(100));
+        Assert.Equal(3, processor.DroppedCount);
+        gate.Set();
+        Assert.True(flush.Join(20_000), "ForceFlush hung");
+        Assert.False(flushed);
+        Assert.Equal(0, processor.ExportedCount);
+    }
+
+    [Fact]
     public void The_provider_default_flush_and_shutdown_return_when_a_batch_exporter_hangs()
     {
         using var gate = new ManualResetEventSlim(false);
