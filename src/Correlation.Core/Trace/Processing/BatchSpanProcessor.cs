@@ -83,7 +83,10 @@ public sealed class BatchSpanProcessor : SpanProcessor
         _worker.Start();
     }
 
-    /// <summary>The spans dropped: because the queue was full, or because they ended after shutdown.</summary>
+    /// <summary>
+    /// The spans dropped: because the queue was full, because they ended after shutdown, or because a shutdown that
+    /// timed out gave up on them (still queued, or in an export still in progress).
+    /// </summary>
     public long DroppedCount => Interlocked.Read(ref _droppedFull) + Interlocked.Read(ref _droppedAfterShutdown) + Interlocked.Read(ref _droppedUnexported);
 
     /// <summary>The spans handed to the exporter in a batch it reported as delivered.</summary>
