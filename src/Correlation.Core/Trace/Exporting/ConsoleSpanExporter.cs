@@ -6,8 +6,9 @@ namespace Correlation.Trace.Exporting;
 
 /// <summary>
 /// Writes one readable line per span: trace id, span id, parent id, name, kind, duration, status, attributes,
-/// events and links (each with their attributes), and what the span limits dropped. Line breaks inside values are
-/// written as <c>\n</c> so one span stays one line. For development, not for production volumes.
+/// events and links (each with their attributes), and what the span limits dropped. Line breaks, tabs and other
+/// control characters inside names and values are written as <c>\n</c>, <c>\r</c>, <c>\t</c> or <c>\uXXXX</c> (also
+/// U+2028 and U+2029), so one span stays one line. For development, not for production volumes.
 /// </summary>
 public sealed class ConsoleSpanExporter : SpanExporter
 {
@@ -59,7 +60,8 @@ public sealed class ConsoleSpanExporter : SpanExporter
             line.Append("\")");
         }
 
-        line.Append(" source=").Append(span.Source.Name);
+        line.Append(" source=");
+        AppendEscaped(line, span.Source.Name);
         line.Append(" attributes={");
         var first = true;
         foreach (ref readonly var tag in span.EnumerateTagObjects())
@@ -222,7 +224,17 @@ public sealed class ConsoleSpanExporter : SpanExporter
                     line.Append("\\t");
                     break;
                 default:
-                    line.Append(c);
+                    // Other control characters (vertical tab, form feed, NEL, a terminal's escape sequences) and the
+                    // Unicode line and paragraph separators break a line for some reader or terminal: written as \uXXXX.
+                    if (char.IsControl(c) || c == '\u2028' || c == '\u2029')
+                    {
+                        line.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        line.Append(c);
+                    }
+
                     break;
             }
         }

@@ -5,7 +5,9 @@ namespace Correlation.Trace.Exporting;
 /// <summary>
 /// The base of every span exporter (in-memory, console, OTLP). The SDK calls <see cref="Export"/> from one thread at a
 /// time (the batch worker, or the ending thread for a simple processor) with finished, sampled spans. An exporter
-/// must not throw; if it does, the SDK catches it, reports it and counts the batch as failed.
+/// must not throw; if it does, the SDK catches it, reports it and counts the batch as failed. While the SDK calls an
+/// exporter, the tracer provider samples nothing on that thread and in the work it starts (an HTTP request of the
+/// exporter does not become a span that the next export sends).
 /// </summary>
 public abstract class SpanExporter : IDisposable
 {

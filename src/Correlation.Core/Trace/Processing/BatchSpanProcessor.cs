@@ -15,7 +15,9 @@ namespace Correlation.Trace.Processing;
 /// whatever their timeout, give up on an exporter call that has run longer than
 /// <see cref="BatchSpanProcessorOptions.ExporterTimeoutMilliseconds"/>: the worker stays in that call, the caller does
 /// not wait for it. A shutdown that gives up counts every span not yet exported (queued or in the stuck batch) as
-/// dropped. The exporter is disposed once the worker has exited.
+/// dropped. The exporter is disposed once the worker has exited. Called on the worker itself (from inside the exporter,
+/// or a span its export ended), ForceFlush and Shutdown return <see langword="false"/> at once and the worker carries
+/// them out when the exporter call returns.
 /// </summary>
 public sealed class BatchSpanProcessor : SpanProcessor
 {
@@ -81,7 +83,10 @@ public sealed class BatchSpanProcessor : SpanProcessor
         _worker.Start();
     }
 
-    /// <summary>The spans dropped: because the queue was full, or because they ended after shutdown.</summary>
+    /// <summary>
+    /// The spans dropped: because the queue was full, because they ended after shutdown, or because a shutdown that
+    /// timed out gave up on them (still queued, or in an export still in progress).
+    /// </summary>
     public long DroppedCount => Interlocked.Read(ref _droppedFull) + Interlocked.Read(ref _droppedAfterShutdown) + Interlocked.Read(ref _droppedUnexported);
 
     /// <summary>The spans handed to the exporter in a batch it reported as delivered.</summary>
@@ -155,7 +160,18 @@ public sealed class BatchSpanProcessor : SpanProcessor
         }
 
         _wake.Release();
-        return WaitFor(() => Interlocked.Read(ref _flushCompleted) >= request, stopwatch, timeoutMilliseconds);
+
+        // On the worker (an exporter, or a span its export ended, flushing): it cannot wait for itself. The request
+        // stands and is answered once the current exporter call returns.
+        if (OnWorker)
+        {
+            return false;
+        }
+
+        // The worker answers every flush as it exits; after a shutdown that gave up, the spans this flush waited for
+        // were dropped, not exported.
+        return WaitFor(() => Interlocked.Read(ref _flushCompleted) >= request, stopwatch, timeoutMilliseconds) &&
+            !(Interlocked.Read(ref _flushCompleted) == long.MaxValue && _abandoned);
     }
 
     /// <inheritdoc/>
@@ -164,12 +180,22 @@ public sealed class BatchSpanProcessor : SpanProcessor
         var stopwatch = Stopwatch.StartNew();
         Interlocked.Exchange(ref _shutdownTarget, _queue.Close());
         _wake.Release();
-        var drained = WaitFor(() => _workerExited, stopwatch, timeoutMilliseconds);
+
+        // On the worker (an exporter, or a span its export ended, shutting down): waiting for the worker would wait for
+        // itself until the export timeout, then give up on every span. Once the current exporter call returns, the
+        // worker drains up to the target and shuts the exporter down as usual.
+        var onWorker = OnWorker;
+        var drained = !onWorker && WaitFor(() => _workerExited, stopwatch, timeoutMilliseconds);
 
         var full = DroppedFullCount;
         if (full > 0)
         {
             CorrelationEventSource.Log.Dropped(nameof(BatchSpanProcessor), full, "the queue was full");
+        }
+
+        if (onWorker)
+        {
+            return false;
         }
 
         if (!drained)
@@ -200,6 +226,8 @@ public sealed class BatchSpanProcessor : SpanProcessor
     }
 
     internal override void SetProviderSettings(Resource resource, SpanLimits limits) => SetExporterSettings(_exporter, resource, limits);
+
+    private bool OnWorker => Environment.CurrentManagedThreadId == _worker.ManagedThreadId;
 
     private bool WaitFor(Func<bool> done, Stopwatch stopwatch, int timeoutMilliseconds)
     {
@@ -369,6 +397,10 @@ public sealed class BatchSpanProcessor : SpanProcessor
         var delivered = false;
         try
         {
+            // The exporter's own work (an HttpClient call) is not traced by us: its spans would be the next export's,
+            // whose call makes more, so an idle application would never stop exporting. Per call, never for the
+            // worker's life: while some scope is open, every span start pays one AsyncLocal read.
+            using var suppressed = TracingSuppression.Enter();
             delivered = _exporter.Export(new ReadOnlySpan<Activity>(_batch, 0, count)) == ExportResult.Success;
         }
         catch (Exception ex)
@@ -399,6 +431,7 @@ public sealed class BatchSpanProcessor : SpanProcessor
 
         try
         {
+            using var suppressed = TracingSuppression.Enter();
             _exporter.ForceFlush(_exporterTimeoutMilliseconds);
         }
         catch (Exception ex)
@@ -420,6 +453,7 @@ public sealed class BatchSpanProcessor : SpanProcessor
 
         try
         {
+            using var suppressed = TracingSuppression.Enter();
             _exporter.Shutdown(_exporterTimeoutMilliseconds);
         }
         finally
@@ -453,6 +487,7 @@ public sealed class BatchSpanProcessor : SpanProcessor
     {
         try
         {
+            using var suppressed = TracingSuppression.Enter();
             _exporter.Dispose();
         }
         catch (Exception ex)

@@ -5,16 +5,25 @@ using Correlation.Trace.Exporting;
 namespace Correlation.Trace.Processing;
 
 /// <summary>
-/// Exports each sampled span as it ends, on the ending thread (one export at a time). For tests, the console and
-/// debugging; use <see cref="BatchSpanProcessor"/> for a network exporter. With a finite timeout, ForceFlush and
+/// Exports each sampled span as it ends, on the ending thread (one export at a time; a span that the exporter's own
+/// work ends on that thread during an export is dropped and counted, never exported re-entrantly). For tests, the
+/// console and debugging; use <see cref="BatchSpanProcessor"/> for a network exporter. With a finite timeout, ForceFlush and
 /// Shutdown return within it even if the exporter hangs. ForceFlush and Shutdown wait for an export in progress;
-/// Shutdown then shuts the exporter down and disposes it.
+/// Shutdown then shuts the exporter down and disposes it. Called from inside the exporter on the exporting thread, they
+/// return <see langword="false"/> at once and are carried out when the exporter call returns.
 /// </summary>
 public sealed class SimpleSpanProcessor : SpanProcessor
 {
     private readonly SpanExporter _exporter;
     private readonly Lock _exportLock = new();
     private long _dropped;
+    private int _reentryReported;
+
+    // Set, under the export lock, by a ForceFlush or Shutdown called from inside an exporter call; run when it returns.
+    private bool _flushDeferred;
+    private bool _shutdownDeferred;
+    private int _deferredFlushTimeout;
+    private int _deferredShutdownTimeout;
 
     /// <summary>Creates the processor.</summary>
     /// <param name="exporter">The exporter it owns (shut down with the processor).</param>
@@ -24,7 +33,7 @@ public sealed class SimpleSpanProcessor : SpanProcessor
         _exporter = exporter;
     }
 
-    /// <summary>The number of spans that ended after shutdown or whose export failed.</summary>
+    /// <summary>The number of spans that ended after shutdown, whose export failed, or that the exporter's own work ended during an export.</summary>
     public long DroppedCount => Interlocked.Read(ref _dropped);
 
     /// <inheritdoc/>
@@ -41,6 +50,19 @@ public sealed class SimpleSpanProcessor : SpanProcessor
             return;
         }
 
+        // A span that the exporter's own work ended on this thread, in the middle of its Export (a traced HTTP call):
+        // exporting it would re-enter Export, whose call ends another span, and so on until the stack overflows.
+        if (_exportLock.IsHeldByCurrentThread)
+        {
+            Interlocked.Increment(ref _dropped);
+            if (Interlocked.Exchange(ref _reentryReported, 1) == 0)
+            {
+                CorrelationEventSource.Log.Warning(nameof(SimpleSpanProcessor), "a span ended inside " + _exporter.GetType().Name + ".Export on the exporting thread (the exporter's own work is traced): dropped and counted, not exported into the export in progress");
+            }
+
+            return;
+        }
+
         lock (_exportLock)
         {
             // Shutdown takes this lock before it shuts the exporter down: a span that got past the check above
@@ -51,9 +73,13 @@ public sealed class SimpleSpanProcessor : SpanProcessor
                 return;
             }
 
-            // Counted under the lock, so shutdown, which waits for it, reports this export's failure too.
+            // Counted under the lock, so shutdown, which waits for it, reports this export's failure too. The
+            // exporter's own work is not traced by us (see TracingSuppression): a span it started, e.g. an HttpClient
+            // connection opened on a pool thread, would otherwise wait for this lock, held by the export that waits
+            // for that connection.
             try
             {
+                using var suppressed = TracingSuppression.Enter();
                 if (_exporter.Export(new ReadOnlySpan<Activity>(ref span)) != ExportResult.Success)
                 {
                     Interlocked.Increment(ref _dropped);
@@ -64,6 +90,8 @@ public sealed class SimpleSpanProcessor : SpanProcessor
                 Interlocked.Increment(ref _dropped);
                 CorrelationEventSource.Log.Swallowed(_exporter.GetType().Name + ".Export", ex);
             }
+
+            RunDeferred();
         }
     }
 
@@ -76,6 +104,15 @@ public sealed class SimpleSpanProcessor : SpanProcessor
             return true;
         }
 
+        // Called on the thread of the exporter call in progress (from inside the exporter, or a span it ended): that
+        // call is the caller's own, so waiting for it would wait for ourselves. Flushed once it returns.
+        if (_exportLock.IsHeldByCurrentThread)
+        {
+            _deferredFlushTimeout = timeoutMilliseconds;
+            _flushDeferred = true;
+            return false;
+        }
+
         // A span that ended before the call may still be in an export on another thread (SPEC 17: flush exports
         // everything ended before it): wait for that export, then flush.
         return RunBounded(
@@ -83,7 +120,15 @@ public sealed class SimpleSpanProcessor : SpanProcessor
             {
                 lock (_exportLock)
                 {
-                    return _exporter.ForceFlush(timeoutMilliseconds);
+                    try
+                    {
+                        using var suppressed = TracingSuppression.Enter();
+                        return _exporter.ForceFlush(timeoutMilliseconds);
+                    }
+                    finally
+                    {
+                        RunDeferred();
+                    }
                 }
             },
             timeoutMilliseconds);
@@ -92,6 +137,16 @@ public sealed class SimpleSpanProcessor : SpanProcessor
     /// <inheritdoc/>
     protected override bool OnShutdown(int timeoutMilliseconds)
     {
+        // Called on the thread of the exporter call in progress (from inside the exporter, or a span it ended): the
+        // exporter must not be shut down under that call, and waiting for it would wait for ourselves. Shut down once
+        // it returns (spans ending meanwhile are already dropped: IsShutdown is set).
+        if (_exportLock.IsHeldByCurrentThread)
+        {
+            _deferredShutdownTimeout = timeoutMilliseconds;
+            _shutdownDeferred = true;
+            return false;
+        }
+
         // An export in progress on another thread finishes first (SPEC 17: shutdown waits for in-flight span ends),
         // so the exporter is never shut down or disposed under a running Export.
         var result = RunBounded(
@@ -99,27 +154,71 @@ public sealed class SimpleSpanProcessor : SpanProcessor
             {
                 lock (_exportLock)
                 {
-                    try
-                    {
-                        return _exporter.Shutdown(timeoutMilliseconds);
-                    }
-                    finally
-                    {
-                        DisposeExporter();
-                    }
+                    return ShutdownExporter(timeoutMilliseconds);
                 }
             },
             timeoutMilliseconds);
 
         // Reported after the wait: the export that was in progress may have failed, and a span that ended while
         // shutdown waited for it was dropped; both count.
+        ReportDropped();
+        return result;
+    }
+
+    /// <summary>Under the export lock, once an exporter call returns: the flush or shutdown asked for from inside it.</summary>
+    private void RunDeferred()
+    {
+        if (_shutdownDeferred)
+        {
+            // A shutdown flushes too: the deferred flush is part of it.
+            _shutdownDeferred = false;
+            _flushDeferred = false;
+            ShutdownExporter(_deferredShutdownTimeout);
+            ReportDropped();
+            return;
+        }
+
+        if (_flushDeferred)
+        {
+            _flushDeferred = false;
+            try
+            {
+                using var suppressed = TracingSuppression.Enter();
+                _exporter.ForceFlush(_deferredFlushTimeout);
+            }
+            catch (Exception ex)
+            {
+                CorrelationEventSource.Log.Swallowed(_exporter.GetType().Name + ".ForceFlush", ex);
+            }
+
+            // The exporter's flush may itself have asked for a shutdown.
+            if (_shutdownDeferred)
+            {
+                RunDeferred();
+            }
+        }
+    }
+
+    private bool ShutdownExporter(int timeoutMilliseconds)
+    {
+        try
+        {
+            using var suppressed = TracingSuppression.Enter();
+            return _exporter.Shutdown(timeoutMilliseconds);
+        }
+        finally
+        {
+            DisposeExporter();
+        }
+    }
+
+    private void ReportDropped()
+    {
         var dropped = DroppedCount;
         if (dropped > 0)
         {
             CorrelationEventSource.Log.Dropped(nameof(SimpleSpanProcessor), dropped, "export failed or span ended after shutdown");
         }
-
-        return result;
     }
 
     /// <summary>

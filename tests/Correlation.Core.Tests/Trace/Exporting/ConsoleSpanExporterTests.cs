@@ -40,6 +40,39 @@ public class ConsoleSpanExporterTests
         Assert.Contains("links=[0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331{reason=retry}]", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Control_characters_and_unicode_line_separators_anywhere_in_a_span_stay_on_its_one_line()
+    {
+        var prefix = TraceTestKit.UniqueSourceName("Console");
+        using var source = new ActivitySource(prefix + "\nsecond line");
+        using var output = new StringWriter();
+        using (var provider = TracerProvider.CreateBuilder().AddSource(prefix + "*").SetSampler(new AlwaysOnSampler()).AddConsoleExporter(output).Build())
+        {
+            using var span = source.StartActivity("name\u2028after")!;
+            span.SetTag("vt", "a\vb");
+            span.SetTag("ff", "a\fb");
+            span.SetTag("nel", "a\u0085b");
+            span.SetTag("ps", "a\u2029b");
+            span.SetTag("esc", "\u001b[2Kerased");
+            span.SetTag("nul", "a\0b");
+            span.AddEvent(new ActivityEvent("event\u000bname"));
+            span.SetStatus(ActivityStatusCode.Error, "bad\u2028status");
+        }
+
+        var text = output.ToString();
+        Assert.EndsWith(Environment.NewLine, text, StringComparison.Ordinal);
+        var line = text[..^Environment.NewLine.Length];
+
+        // Every reader's line breaks (.NET's, Unicode's, a terminal's): none inside the span's line.
+        Assert.DoesNotContain(line, c => char.IsControl(c) || c == '\u2028' || c == '\u2029');
+        Assert.Contains("source=" + prefix + "\\nsecond line", line, StringComparison.Ordinal);
+        Assert.Contains("name=\"name\\u2028after\"", line, StringComparison.Ordinal);
+        Assert.Contains("vt=a\\u000bb", line, StringComparison.Ordinal);
+        Assert.Contains("nel=a\\u0085b", line, StringComparison.Ordinal);
+        Assert.Contains("esc=\\u001b[2Kerased", line, StringComparison.Ordinal);
+        Assert.Contains("status=Error(\"bad\\u2028status\")", line, StringComparison.Ordinal);
+    }
+
     private static string Line(params (string Key, object? Value)[] tags)
     {
         var span = TraceTestKit.NewRecordedSpan("values");

@@ -317,6 +317,32 @@ public class BatchSpanProcessorTests
     }
 
     [Fact]
+    public void A_flush_waiting_when_a_shutdown_gives_up_on_its_spans_reports_failure_not_success()
+    {
+        using var gate = new ManualResetEventSlim(false);
+        var exporter = new ScriptedExporter { Gate = gate };
+        var processor = new BatchSpanProcessor(exporter, Options(batch: 1, delay: 600_000));
+        for (var i = 0; i < 3; i++)
+        {
+            processor.OnEnd(TraceTestKit.NewRecordedSpan());
+        }
+
+        Assert.True(TraceTestKit.WaitUntil(() => Volatile.Read(ref exporter.Entered) == 1));
+        var flushed = true;
+        var flush = new Thread(() => flushed = processor.ForceFlush(Timeout.Infinite));
+        flush.Start();
+        Assert.False(flush.Join(200));
+
+        // The shutdown gives up: all three spans are dropped, so the flush waiting for them did not succeed.
+        Assert.False(processor.Shutdown(100));
+        Assert.Equal(3, processor.DroppedCount);
+        gate.Set();
+        Assert.True(flush.Join(20_000), "ForceFlush hung");
+        Assert.False(flushed);
+        Assert.Equal(0, processor.ExportedCount);
+    }
+
+    [Fact]
     public void The_provider_default_flush_and_shutdown_return_when_a_batch_exporter_hangs()
     {
         using var gate = new ManualResetEventSlim(false);
@@ -340,6 +366,68 @@ public class BatchSpanProcessorTests
         Assert.False(shutdown.Result);
         gate.Set();
         provider.Dispose();
+    }
+
+    [Fact]
+    public void ForceFlush_and_Shutdown_called_from_inside_the_exporter_do_not_wait_for_it_and_lose_nothing()
+    {
+        // An exporter (or a span its export ends, through a processor callback) that flushes or shuts the pipeline down
+        // runs on the worker: waiting for the worker there waits for itself, until the export timeout, and a shutdown
+        // that gives up then drops every span, those of the export in progress included.
+        BatchSpanProcessor? processor = null;
+        bool? flushed = null;
+        bool? shutDown = null;
+        var exporter = new ScriptedExporter();
+        exporter.OnExport = _ =>
+        {
+            if (shutDown is null)
+            {
+                flushed = processor!.ForceFlush(3000);
+                shutDown = processor.Shutdown(3000);
+            }
+
+            return ExportResult.Success;
+        };
+        processor = new BatchSpanProcessor(exporter, Options(batch: 2, delay: 600_000));
+        for (var i = 0; i < 6; i++)
+        {
+            processor.OnEnd(TraceTestKit.NewRecordedSpan());
+        }
+
+        Assert.True(TraceTestKit.WaitUntil(() => Volatile.Read(ref exporter.ShutdownCount) == 1));
+        Assert.False(flushed);
+        Assert.False(shutDown);
+        Assert.Equal(6, processor.ExportedCount);
+        Assert.Equal(0, processor.DroppedCount);
+        Assert.Equal(1, Volatile.Read(ref exporter.FlushCount));
+        processor.Dispose();
+    }
+
+    [Fact]
+    public void The_exporters_own_traced_work_does_not_become_spans_that_the_next_export_sends()
+    {
+        // A user's exporter whose call is traced (an HttpClient with System.Net.Http among the sources): each export
+        // made a span that the next export sent, whose call made another, so an idle application never stopped
+        // exporting. The OTLP exporter suppresses its own tracing; a user's exporter has no public way to.
+        var name = TraceTestKit.UniqueSourceName();
+        using var source = new ActivitySource(name);
+        var exporter = new ScriptedExporter();
+        exporter.OnExport = _ =>
+        {
+            source.StartActivity("exporter's own call")?.Dispose();
+            return ExportResult.Success;
+        };
+        using var provider = Correlation.Trace.TracerProvider.CreateBuilder()
+            .AddSource(name)
+            .AddProcessor(new BatchSpanProcessor(exporter, Options(delay: 600_000)))
+            .Build();
+
+        source.StartActivity("application")?.Dispose();
+        Assert.True(provider.ForceFlush(10_000));
+        Assert.True(provider.ForceFlush(10_000));
+        Assert.True(provider.ForceFlush(10_000));
+
+        Assert.Equal(["application"], exporter.Spans.Select(s => s.DisplayName));
     }
 
     [Fact]

@@ -157,6 +157,111 @@ public class SimpleSpanProcessorTests
     }
 
     [Fact]
+    public void A_span_the_exporter_itself_ends_during_an_export_is_dropped_not_exported_into_it_again()
+    {
+        // An exporter whose work is traced ends a span on the exporting thread in the middle of Export. Our provider
+        // samples nothing there, but another SDK on the same source (the OpenTelemetry SDK, here a listener that samples
+        // everything) still creates the span, and our listener sees it end, recorded. Exporting it there re-enters
+        // Export, whose own call ends another span: unbounded recursion (a stack overflow kills the process). Capped
+        // here at a few levels.
+        var name = TraceTestKit.UniqueSourceName();
+        using var source = new ActivitySource(name);
+        using var otherSdk = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == name,
+            Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(otherSdk);
+        var exporter = new ScriptedExporter();
+        var calls = 0;
+        exporter.OnExport = _ =>
+        {
+            if (Interlocked.Increment(ref calls) <= 5)
+            {
+                source.StartActivity("exporter's own call")?.Dispose();
+            }
+
+            return ExportResult.Success;
+        };
+        var processor = new SimpleSpanProcessor(exporter);
+        using (Correlation.Trace.TracerProvider.CreateBuilder().AddSource(name).AddProcessor(processor).Build())
+        {
+            source.StartActivity("application")?.Dispose();
+            Assert.Equal(0, Volatile.Read(ref exporter.Overlaps));
+            Assert.Equal("application", Assert.Single(exporter.Spans).DisplayName);
+            Assert.Equal(1, processor.DroppedCount);
+        }
+    }
+
+    [Theory]
+    [InlineData(Timeout.Infinite)]
+    [InlineData(5000)]
+    public void Flush_and_shutdown_called_from_inside_the_exporter_run_once_its_export_returns_not_under_it(int timeout)
+    {
+        // An exporter that flushes or shuts the pipeline down from its Export (say, on a fatal error): the export in
+        // progress is the caller's own, so neither may wait for it, nor flush, shut down or dispose the exporter under it.
+        var exporter = new ScriptedExporter();
+        var processor = new SimpleSpanProcessor(exporter);
+        var results = new List<bool>();
+        var seenByExport = (Flushes: -1, Shutdowns: -1, Disposals: -1);
+        exporter.OnExport = _ =>
+        {
+            results.Add(processor.ForceFlush(timeout));
+            results.Add(processor.Shutdown(timeout));
+            seenByExport = (Volatile.Read(ref exporter.FlushCount), Volatile.Read(ref exporter.ShutdownCount), Volatile.Read(ref exporter.DisposeCount));
+            return ExportResult.Success;
+        };
+
+        processor.OnEnd(TraceTestKit.NewRecordedSpan());
+
+        Assert.Equal([false, false], results);
+        Assert.Equal((0, 0, 0), seenByExport);
+        Assert.Equal(1, Volatile.Read(ref exporter.ShutdownCount));
+        Assert.Equal(1, Volatile.Read(ref exporter.DisposeCount));
+        Assert.Single(exporter.Spans);
+        Assert.Equal(0, processor.DroppedCount);
+        processor.OnEnd(TraceTestKit.NewRecordedSpan());
+        Assert.Equal(1, processor.DroppedCount);
+    }
+
+    [Fact]
+    public async Task An_exporter_that_sends_over_HttpClient_is_not_traced_by_the_provider_it_exports_for()
+    {
+        // A user's exporter posting each span with HttpClient, the provider listening to System.Net.* (as the README
+        // shows). SocketsHttpHandler opens the connection on a pool thread; its connection_setup span ended there and
+        // waited for the export lock, held by the export that was waiting for that very connection: stuck until the
+        // HttpClient timeout, the span lost. The exporter's own calls must not become spans of the provider.
+        await using var server = await Correlation.Core.Tests.Exporters.Otlp.OtlpTestServer.StartAsync(
+            static (_, context) => Correlation.Core.Tests.Exporters.Otlp.OtlpTestServer.Ok(context));
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var sent = new List<string>();
+        var exporter = new ScriptedExporter
+        {
+            OnExport = batch =>
+            {
+                using var response = client.Send(new HttpRequestMessage(HttpMethod.Post, server.TracesUri) { Content = new StringContent(batch[0].DisplayName) });
+                sent.Add(batch[0].DisplayName);
+                return response.IsSuccessStatusCode ? ExportResult.Success : ExportResult.Failure;
+            },
+        };
+        var name = TraceTestKit.UniqueSourceName();
+        using var source = new ActivitySource(name);
+        var processor = new SimpleSpanProcessor(exporter);
+        using (Correlation.Trace.TracerProvider.CreateBuilder()
+            .AddSource(name, "System.Net.*", "Experimental.System.Net.*")
+            .SetSampler(new Correlation.Trace.Sampling.AlwaysOnSampler())
+            .AddProcessor(processor)
+            .Build())
+        {
+            source.StartActivity("application")?.Dispose();
+        }
+
+        Assert.Equal(["application"], sent);
+        Assert.Equal(0, processor.DroppedCount);
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
     public void Shutdown_disposes_the_exporter()
     {
         var exporter = new ScriptedExporter();
