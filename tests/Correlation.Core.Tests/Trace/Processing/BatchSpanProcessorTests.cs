@@ -431,6 +431,45 @@ public class BatchSpanProcessorTests
     }
 
     [Fact]
+    public void Application_code_the_exporter_resumes_on_its_thread_is_traced_as_the_application()
+    {
+        // The exporter completes a task the application waits for (the usual "exported" signal of a test or a
+        // health check): its continuation runs on the exporting thread, inside Export, but in the application's own
+        // ExecutionContext. Its spans are the application's, not the exporter's work: they must not be suppressed.
+        var name = TraceTestKit.UniqueSourceName();
+        using var source = new ActivitySource(name);
+        var exported = new TaskCompletionSource();
+        var exporter = new ScriptedExporter();
+        exporter.OnExport = _ =>
+        {
+            exported.TrySetResult();
+            return ExportResult.Success;
+        };
+        using var provider = Correlation.Trace.TracerProvider.CreateBuilder()
+            .AddSource(name)
+            .AddProcessor(new BatchSpanProcessor(exporter, Options(delay: 600_000)))
+            .Build();
+
+        var exportingThread = -1;
+        var resumed = exported.Task.ContinueWith(
+            _ =>
+            {
+                exportingThread = Environment.CurrentManagedThreadId;
+                using var span = source.StartActivity("after the export");
+                return span is { Recorded: true };
+            },
+            TaskContinuationOptions.ExecuteSynchronously);
+
+        source.StartActivity("application")?.Dispose();
+        Assert.True(provider.ForceFlush(10_000));
+        Assert.True(resumed.Wait(10_000));
+        Assert.NotEqual(Environment.CurrentManagedThreadId, exportingThread);
+        Assert.True(resumed.Result);
+        Assert.True(provider.ForceFlush(10_000));
+        Assert.Equal(["application", "after the export"], exporter.Spans.Select(s => s.DisplayName));
+    }
+
+    [Fact]
     public void Shutdown_disposes_the_exporter_once_the_worker_has_exited()
     {
         var exporter = new ScriptedExporter();
