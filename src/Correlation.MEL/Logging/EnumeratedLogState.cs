@@ -35,7 +35,17 @@ internal sealed class EnumeratedLogState<TState> : IReadOnlyList<KeyValuePair<st
 
     /// <summary>The caller's state with its entries copied; the state must enumerate entries.</summary>
     public static EnumeratedLogState<TState> Copy(TState state, Func<TState, Exception?, string> formatter)
-        => new(state, formatter, new List<KeyValuePair<string, object?>>((IEnumerable<KeyValuePair<string, object?>>)state!));
+    {
+        // Through the enumerator alone: List's constructor would read an ICollection through its Count and CopyTo, which
+        // a caller's collection need not implement in agreement with it (or at all).
+        var entries = new List<KeyValuePair<string, object?>>();
+        foreach (var entry in (IEnumerable<KeyValuePair<string, object?>>)state!)
+        {
+            entries.Add(entry);
+        }
+
+        return new(state, formatter, entries);
+    }
 
     /// <summary>The caller's state's text (for providers that write the state itself rather than the message).</summary>
     /// <returns>The caller's state's <see cref="object.ToString"/>.</returns>

@@ -173,6 +173,27 @@ public class SerilogProviderTests
         }
     }
 
+    [Theory]
+    [InlineData(3, false)]
+    [InlineData(0, true)]
+    public void A_collection_state_whose_count_lies_or_whose_copy_throws_is_still_written_with_its_fields(int extraCount, bool copyThrows)
+    {
+        // The same state as a full IList (an ICollection too): a copy made by List's constructor reads it through Count
+        // and CopyTo, not its enumerator; a Count that says more gave entries without a key, a CopyTo that throws (a
+        // read-only list's usual NotSupportedException) left the record without its fields.
+        var (factory, sink) = Create(true);
+        using (factory)
+        using (var span = TestSpan.Start())
+        {
+            factory.CreateLogger("Test").Log(LogLevel.Information, default, new UnreliableCollection(extraCount, copyThrows), null, static (s, _) => s.ToString());
+            var logEvent = Assert.Single(sink.Events);
+            Assert.Equal("o-1", CollectingSerilogSink.Scalar(logEvent, "OrderId"));
+            Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(logEvent, "trace_id"));
+            Assert.Equal(span.SpanId(), CollectingSerilogSink.Scalar(logEvent, "span_id"));
+            Assert.Equal("Order {OrderId}", logEvent.MessageTemplate.Text);
+        }
+    }
+
     [Fact]
     public void Dictionary_states_with_one_template_are_each_read_for_the_keys_they_have()
     {
@@ -312,6 +333,55 @@ public class SerilogProviderTests
             Assert.Equal(string.Empty, CollectingSerilogSink.Scalar(logEvent, "trace_id"));
             Assert.Equal(string.Empty, CollectingSerilogSink.Scalar(logEvent, "span_id"));
         }
+    }
+
+    /// <summary>A caller's read-only <see cref="IList{T}"/> whose enumerator is right but whose <c>Count</c> says more or whose <c>CopyTo</c> throws.</summary>
+    private sealed class UnreliableCollection(int extraCount, bool copyThrows) : IList<KeyValuePair<string, object?>>
+    {
+        private readonly List<KeyValuePair<string, object?>> _entries = [new("OrderId", "o-1"), new("{OriginalFormat}", "Order {OrderId}")];
+
+        public int Count => _entries.Count + extraCount;
+
+        public bool IsReadOnly => true;
+
+        public KeyValuePair<string, object?> this[int index]
+        {
+            get => _entries[index];
+            set => throw new NotSupportedException();
+        }
+
+        public void CopyTo(KeyValuePair<string, object?>[] array, int arrayIndex)
+        {
+            if (copyThrows)
+            {
+                throw new NotSupportedException("CopyTo");
+            }
+
+            foreach (var entry in _entries)
+            {
+                array[arrayIndex++] = entry;
+            }
+        }
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => _entries.GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public int IndexOf(KeyValuePair<string, object?> item) => _entries.IndexOf(item);
+
+        public bool Contains(KeyValuePair<string, object?> item) => _entries.Contains(item);
+
+        public void Add(KeyValuePair<string, object?> item) => throw new NotSupportedException();
+
+        public void Insert(int index, KeyValuePair<string, object?> item) => throw new NotSupportedException();
+
+        public bool Remove(KeyValuePair<string, object?> item) => throw new NotSupportedException();
+
+        public void RemoveAt(int index) => throw new NotSupportedException();
+
+        public void Clear() => throw new NotSupportedException();
+
+        public override string ToString() => "Order o-1";
     }
 
     /// <summary>A caller's list whose enumerator is right but whose <c>Count</c> says more or whose indexer throws.</summary>
