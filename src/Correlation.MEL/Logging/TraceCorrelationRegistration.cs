@@ -11,9 +11,9 @@ internal sealed class TraceCorrelationRegistration
     [ThreadStatic]
     private static TraceCorrelationRegistration? t_enriching;
 
-    // The service collection whose decorating factory this thread is building (see CreateFactory).
+    // The decorating factory this thread is building (see CreateFactory).
     [ThreadStatic]
-    private static IServiceCollection? t_building;
+    private static Building? t_building;
 
     private volatile bool _decoratorActive;
 
@@ -54,8 +54,10 @@ internal sealed class TraceCorrelationRegistration
         // A library that decorates the registered factory (Scrutor's Decorate, or by hand) replaces our registration by
         // one that builds ours and wraps it: that replacement is then the last factory registration, the one we would
         // wrap, and building it builds us again. That nested call says so, and the outer one wraps the factory before it.
-        if (ReferenceEquals(t_building, registrations))
+        if (t_building is { } outer && ReferenceEquals(outer.Registrations, registrations))
         {
+            // Marked as well as thrown: a decorator may catch what building its inner factory throws.
+            outer.NestedBuild = true;
             throw new WrapsCorrelationException();
         }
 
@@ -65,10 +67,11 @@ internal sealed class TraceCorrelationRegistration
         ILoggerFactory factory;
         bool owns;
         var previous = t_building;
-        t_building = registrations;
+        var building = new Building(registrations);
+        t_building = building;
         try
         {
-            (factory, owns) = CreateInnerFactory(services, registrations);
+            (factory, owns) = CreateInnerFactory(services, building);
         }
         finally
         {
@@ -84,8 +87,9 @@ internal sealed class TraceCorrelationRegistration
     }
 
     /// <summary>The last registered factory that is neither ours nor one that wraps ours, and whether we own it.</summary>
-    private static (ILoggerFactory Factory, bool Owns) CreateInnerFactory(IServiceProvider services, IServiceCollection registrations)
+    private static (ILoggerFactory Factory, bool Owns) CreateInnerFactory(IServiceProvider services, Building building)
     {
+        var registrations = building.Registrations;
         for (var i = registrations.Count - 1; i >= 0; i--)
         {
             var descriptor = registrations[i];
@@ -104,19 +108,39 @@ internal sealed class TraceCorrelationRegistration
                 return (instance, false);
             }
 
+            building.NestedBuild = false;
+            ILoggerFactory created;
             try
             {
-                return descriptor.ImplementationFactory is { } create
-                    ? ((ILoggerFactory)create(services), true)
-                    : ((ILoggerFactory)ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!), true);
+                created = descriptor.ImplementationFactory is { } create
+                    ? (ILoggerFactory)create(services)
+                    : (ILoggerFactory)ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!);
             }
             catch (WrapsCorrelationException)
             {
                 // This registration builds ours: it is the decorator around us, not the factory under us.
+                continue;
             }
+
+            if (!building.NestedBuild)
+            {
+                return (created, true);
+            }
+
+            // The decorator caught our signal and built something else (a fallback) in place of ours: still the
+            // decorator around us, not the factory under us. What it built is left alone, not disposed: it may wrap
+            // something that is not ours to release.
         }
 
         return (ActivatorUtilities.CreateInstance<LoggerFactory>(services), true);
+    }
+
+    /// <summary>The outer build of the decorating factory on this thread, and whether a nested build of it was attempted.</summary>
+    private sealed class Building(IServiceCollection registrations)
+    {
+        public IServiceCollection Registrations { get; } = registrations;
+
+        public bool NestedBuild { get; set; }
     }
 
     /// <summary>Thrown by a nested build of the decorating factory, caught by the outer one (never leaves this class).</summary>

@@ -46,6 +46,54 @@ public class TraceCorrelationRegistrationTests
         Assert.Equal(1, wrapper.Disposed);
     }
 
+    [Fact]
+    public void A_decorator_that_catches_the_failure_to_build_what_it_wraps_still_wraps_ours_over_the_applications_factory()
+    {
+        // A decorator that guards building the factory it wraps, falling back to a bare one. Our nested build's signal
+        // (an exception) was caught there, so the decorator's fallback was taken as the factory under ours: every record
+        // went to a LoggerFactory without providers.
+        var sink = new CollectingSerilogSink();
+        var serilog = new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(sink).CreateLogger();
+        var services = new ServiceCollection();
+        services.AddLogging(builder => builder.AddSerilog(serilog, dispose: true).AddTraceCorrelation());
+
+        var index = -1;
+        for (var i = 0; i < services.Count; i++)
+        {
+            if (services[i].ServiceType == typeof(ILoggerFactory))
+            {
+                index = i;
+            }
+        }
+
+        var original = services[index];
+        var fallbacks = new List<LoggerFactory>();
+        services[index] = ServiceDescriptor.Singleton<ILoggerFactory>(sp =>
+        {
+            ILoggerFactory inner;
+            try
+            {
+                inner = (ILoggerFactory)original.ImplementationFactory!(sp);
+            }
+            catch (Exception)
+            {
+                var fallback = new LoggerFactory();
+                fallbacks.Add(fallback);
+                inner = fallback;
+            }
+
+            return new WrappingFactory(inner);
+        });
+
+        using var provider = services.BuildServiceProvider();
+        using var span = TestSpan.Start();
+        Assert.IsType<WrappingFactory>(provider.GetRequiredService<ILoggerFactory>());
+        provider.GetRequiredService<ILogger<TraceCorrelationRegistrationTests>>().LogInformation("Wrapped {Name}", "world");
+        var logEvent = Assert.Single(sink.Events);
+        Assert.Equal(span.TraceId(), CollectingSerilogSink.Scalar(logEvent, "trace_id"));
+        Assert.Equal("world", CollectingSerilogSink.Scalar(logEvent, "Name"));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
