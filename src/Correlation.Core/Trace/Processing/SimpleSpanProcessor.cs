@@ -6,7 +6,8 @@ namespace Correlation.Trace.Processing;
 
 /// <summary>
 /// Exports each sampled span as it ends, on the ending thread (one export at a time; a span that the exporter's own
-/// work ends on that thread during an export is dropped and counted, never exported re-entrantly). For tests, the
+/// work ends on that thread during an export is dropped and counted, never exported re-entrantly; one that application
+/// code the exporter resumed there ends is exported when the exporter call returns). For tests, the
 /// console and debugging; use <see cref="BatchSpanProcessor"/> for a network exporter. With a finite timeout, ForceFlush and
 /// Shutdown return within it even if the exporter hangs. ForceFlush and Shutdown wait for an export in progress;
 /// Shutdown then shuts the exporter down and disposes it. Called from inside the exporter on the exporting thread, they
@@ -17,7 +18,12 @@ public sealed class SimpleSpanProcessor : SpanProcessor
     private readonly SpanExporter _exporter;
     private readonly Lock _exportLock = new();
     private long _dropped;
+    private const int MaxResumed = 1024;
     private int _reentryReported;
+
+    // Spans of application code that the exporter resumed on the exporting thread during an export (a continuation of a
+    // task it completed), exported once that export returns; only touched under the export lock.
+    private Queue<Activity>? _resumed;
 
     // Set, under the export lock, by a ForceFlush or Shutdown called from inside an exporter call; run when it returns.
     private bool _flushDeferred;
@@ -50,10 +56,19 @@ public sealed class SimpleSpanProcessor : SpanProcessor
             return;
         }
 
-        // A span that the exporter's own work ended on this thread, in the middle of its Export (a traced HTTP call):
-        // exporting it would re-enter Export, whose call ends another span, and so on until the stack overflows.
+        // A span ended on this thread in the middle of an exporter call. Application code that the exporter resumed
+        // here (a continuation of a task it completed) runs in the application's context, not the exporter's: its span
+        // is exported when that call returns. One that the exporter's own work ended (a traced HTTP call, created by
+        // another SDK on the source) is dropped: exporting it would re-enter Export, whose call ends another span, and
+        // so on until the stack overflows.
         if (_exportLock.IsHeldByCurrentThread)
         {
+            if (!TracingSuppression.IsActive && (_resumed ??= new()).Count < MaxResumed)
+            {
+                _resumed.Enqueue(span);
+                return;
+            }
+
             Interlocked.Increment(ref _dropped);
             if (Interlocked.Exchange(ref _reentryReported, 1) == 0)
             {
@@ -73,25 +88,49 @@ public sealed class SimpleSpanProcessor : SpanProcessor
                 return;
             }
 
-            // Counted under the lock, so shutdown, which waits for it, reports this export's failure too. The
-            // exporter's own work is not traced by us (see TracingSuppression): a span it started, e.g. an HttpClient
-            // connection opened on a pool thread, would otherwise wait for this lock, held by the export that waits
-            // for that connection.
-            try
+            Export(span);
+            ExportResumed();
+            RunDeferred();
+        }
+    }
+
+    /// <summary>Under the export lock, once an exporter call returns: the spans of application code it resumed.</summary>
+    private void ExportResumed()
+    {
+        // Bounded per call: each resumed export may resume more application code (an application that ends a span
+        // whenever an export completes a task it awaits), which would otherwise keep this caller's thread forever.
+        var exported = 0;
+        while (_resumed is { Count: > 0 })
+        {
+            if (++exported > MaxResumed)
             {
-                using var suppressed = TracingSuppression.Enter();
-                if (_exporter.Export(new ReadOnlySpan<Activity>(ref span)) != ExportResult.Success)
-                {
-                    Interlocked.Increment(ref _dropped);
-                }
-            }
-            catch (Exception ex)
-            {
-                Interlocked.Increment(ref _dropped);
-                CorrelationEventSource.Log.Swallowed(_exporter.GetType().Name + ".Export", ex);
+                Interlocked.Add(ref _dropped, _resumed.Count);
+                _resumed.Clear();
+                return;
             }
 
-            RunDeferred();
+            Export(_resumed.Dequeue());
+        }
+    }
+
+    /// <summary>Under the export lock: exports one span, counting a failure.</summary>
+    private void Export(Activity span)
+    {
+        // Counted under the lock, so shutdown, which waits for it, reports this export's failure too. The exporter's own
+        // work is not traced by us (see TracingSuppression): a span it started, e.g. an HttpClient connection opened on
+        // a pool thread, would otherwise wait for this lock, held by the export that waits for that connection.
+        try
+        {
+            using var suppressed = TracingSuppression.Enter();
+            if (_exporter.Export(new ReadOnlySpan<Activity>(ref span)) != ExportResult.Success)
+            {
+                Interlocked.Increment(ref _dropped);
+            }
+        }
+        catch (Exception ex)
+        {
+            Interlocked.Increment(ref _dropped);
+            CorrelationEventSource.Log.Swallowed(_exporter.GetType().Name + ".Export", ex);
         }
     }
 
@@ -127,6 +166,7 @@ public sealed class SimpleSpanProcessor : SpanProcessor
                     }
                     finally
                     {
+                        ExportResumed();
                         RunDeferred();
                     }
                 }
@@ -191,6 +231,8 @@ public sealed class SimpleSpanProcessor : SpanProcessor
                 CorrelationEventSource.Log.Swallowed(_exporter.GetType().Name + ".ForceFlush", ex);
             }
 
+            ExportResumed();
+
             // The exporter's flush may itself have asked for a shutdown.
             if (_shutdownDeferred)
             {
@@ -208,6 +250,13 @@ public sealed class SimpleSpanProcessor : SpanProcessor
         }
         finally
         {
+            // Spans the exporter's shutdown resumed cannot be exported any more.
+            if (_resumed is { Count: > 0 })
+            {
+                Interlocked.Add(ref _dropped, _resumed.Count);
+                _resumed.Clear();
+            }
+
             DisposeExporter();
         }
     }

@@ -193,6 +193,77 @@ public class SimpleSpanProcessorTests
         }
     }
 
+    [Fact]
+    public void A_span_of_application_code_the_exporter_resumes_during_an_export_is_exported_after_it()
+    {
+        // The exporter completes a task the application waits for (an "exported" signal): the continuation runs on the
+        // exporting thread, inside Export, in the application's own context. Its span is the application's, not the
+        // exporter's work: exported once the export in progress returns, not dropped as if the exporter had made it.
+        var name = TraceTestKit.UniqueSourceName();
+        using var source = new ActivitySource(name);
+        var exported = new TaskCompletionSource();
+        var exporter = new ScriptedExporter();
+        exporter.OnExport = _ =>
+        {
+            exported.TrySetResult();
+            return ExportResult.Success;
+        };
+        var processor = new SimpleSpanProcessor(exporter);
+        using (Correlation.Trace.TracerProvider.CreateBuilder().AddSource(name).AddProcessor(processor).Build())
+        {
+            var resumedOn = -1;
+            var resumed = exported.Task.ContinueWith(
+                _ =>
+                {
+                    resumedOn = Environment.CurrentManagedThreadId;
+                    source.StartActivity("after the export")?.Dispose();
+                },
+                TaskContinuationOptions.ExecuteSynchronously);
+
+            source.StartActivity("application")?.Dispose();
+            Assert.True(resumed.Wait(10_000));
+            Assert.Equal(Environment.CurrentManagedThreadId, resumedOn);
+            Assert.Equal(0, Volatile.Read(ref exporter.Overlaps));
+            Assert.Equal(["application", "after the export"], exporter.Spans.Select(s => s.DisplayName));
+            Assert.Equal(0, processor.DroppedCount);
+        }
+    }
+
+    [Fact]
+    public void Application_code_that_ends_a_span_each_time_an_export_resumes_it_does_not_keep_the_ending_thread()
+    {
+        // Each export completes the task the application awaits, whose continuation (inline, on the exporting thread)
+        // ends another span and awaits the next export: the spans resumed after an export are exported after it, so
+        // without a bound this one span end would never return.
+        var name = TraceTestKit.UniqueSourceName();
+        using var source = new ActivitySource(name);
+        var exported = new TaskCompletionSource();
+        var exporter = new ScriptedExporter();
+        exporter.OnExport = _ =>
+        {
+            Interlocked.Exchange(ref exported, new TaskCompletionSource()).TrySetResult();
+            return ExportResult.Success;
+        };
+
+        void EndASpanAfterTheNextExport() => Volatile.Read(ref exported).Task.ContinueWith(
+            _ =>
+            {
+                EndASpanAfterTheNextExport();
+                source.StartActivity("after an export")?.Dispose();
+            },
+            TaskContinuationOptions.ExecuteSynchronously);
+
+        var processor = new SimpleSpanProcessor(exporter);
+        using (Correlation.Trace.TracerProvider.CreateBuilder().AddSource(name).AddProcessor(processor).Build())
+        {
+            EndASpanAfterTheNextExport();
+            var ended = Task.Run(() => source.StartActivity("application")?.Dispose());
+            Assert.True(ended.Wait(30_000));
+            Assert.InRange(exporter.Spans.Count, 2, 1 + 1024 + 1);
+            Assert.True(processor.DroppedCount >= 1);
+        }
+    }
+
     [Theory]
     [InlineData(Timeout.Infinite)]
     [InlineData(5000)]
