@@ -89,7 +89,6 @@ public sealed class SimpleSpanProcessor : SpanProcessor
             }
 
             Export(span);
-            ExportResumed();
             RunDeferred();
         }
     }
@@ -166,7 +165,6 @@ public sealed class SimpleSpanProcessor : SpanProcessor
                     }
                     finally
                     {
-                        ExportResumed();
                         RunDeferred();
                     }
                 }
@@ -205,9 +203,13 @@ public sealed class SimpleSpanProcessor : SpanProcessor
         return result;
     }
 
-    /// <summary>Under the export lock, once an exporter call returns: the flush or shutdown asked for from inside it.</summary>
+    /// <summary>
+    /// Under the export lock, once an exporter call returns: the spans of application code it resumed, then the flush
+    /// or shutdown asked for from inside it.
+    /// </summary>
     private void RunDeferred()
     {
+        ExportResumed();
         if (_shutdownDeferred)
         {
             // A shutdown flushes too: the deferred flush is part of it.
