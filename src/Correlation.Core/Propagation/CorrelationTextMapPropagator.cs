@@ -48,11 +48,9 @@ internal sealed class CorrelationTextMapPropagator : TextMapPropagator
             // The context of the current span (OpenTelemetry's usual injection) lacks the random flag that .NET drops on
             // spans under a local parent; the Activity still leads to it, as for the other faces.
             if (((int)activityContext.TraceFlags & 0x2) == 0 && Activity.Current is { } current
-                && current.SpanId == activityContext.SpanId && current.TraceId == activityContext.TraceId
-                && TraceContextFormat.InheritedRandomFlag(current) != 0)
+                && current.SpanId == activityContext.SpanId && current.TraceId == activityContext.TraceId)
             {
-                activityContext = new ActivityContext(activityContext.TraceId, activityContext.SpanId,
-                    activityContext.TraceFlags | (ActivityTraceFlags)0x2, activityContext.TraceState, activityContext.IsRemote);
+                activityContext = TraceContextFormat.WithInheritedRandomFlag(activityContext, current);
             }
 
             _propagator.Inject(new PropagatedContext(activityContext), state, SetterState<T>.Set);

@@ -31,13 +31,8 @@ public readonly struct PropagatedContext : IEquatable<PropagatedContext>
         get
         {
             var activity = Activity.Current;
-            var context = activity?.Context ?? default;
-            if (activity is not null && ((int)context.TraceFlags & 0x2) == 0 && TraceContextFormat.InheritedRandomFlag(activity) != 0)
-            {
-                // The random flag belongs to the trace id; .NET drops it on spans under a local parent (see InjectCurrent).
-                context = new ActivityContext(context.TraceId, context.SpanId, context.TraceFlags | (ActivityTraceFlags)0x2, context.TraceState, context.IsRemote);
-            }
-
+            // The random flag belongs to the trace id; .NET drops it on spans under a local parent (see InjectCurrent).
+            var context = activity is null ? default : TraceContextFormat.WithInheritedRandomFlag(activity.Context, activity);
             return new PropagatedContext(context, PropagatedBaggage.FromActivity(activity));
         }
     }

@@ -160,6 +160,15 @@ internal static class TraceContextFormat
     }
 
     /// <summary>
+    /// <paramref name="context"/>, the context of <paramref name="activity"/>, with the random flag of its trace set when
+    /// .NET dropped it (see <see cref="InheritedRandomFlag"/>): what every face injects for that span.
+    /// </summary>
+    internal static ActivityContext WithInheritedRandomFlag(ActivityContext context, Activity activity)
+        => ((int)context.TraceFlags & 0x2) != 0 || InheritedRandomFlag(activity) == 0
+            ? context
+            : new ActivityContext(context.TraceId, context.SpanId, context.TraceFlags | (ActivityTraceFlags)0x2, context.TraceState, context.IsRemote);
+
+    /// <summary>
     /// Validates a tracestate (SPEC 6). Returns the input itself when it is already canonical (no empty members, no
     /// whitespace around members, no duplicate keys), a rebuilt string when it is valid but not canonical, and
     /// <see langword="null"/> when it is empty or invalid (the whole tracestate is dropped).
